@@ -1,0 +1,2 @@
+// placeholder, replaced by the core
+export var version = "0.1.0";

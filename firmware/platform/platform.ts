@@ -1,0 +1,22 @@
+// The platform layer: the only code that touches the board. Everything else in the firmware
+// reaches registers, buffer addresses, timers and the clock through a Platform, so that a test
+// can substitute it and so that the same bundle runs on a board and on the virtual board.
+
+export interface Platform {
+  /** Read a 32-bit word (Espruino peek32). */
+  peek32(addr: number): number;
+  /** Write a 32-bit word (Espruino poke32). */
+  poke32(addr: number, value: number): void;
+  /** Address of a flat buffer's data, 0 if the data is not flat (Espruino E.getAddressOf(x, true)). */
+  addressOf(buf: any): number;
+  setTimeout(fn: () => void, ms: number): any;
+  clearTimeout(id: any): void;
+  /** Milliseconds, monotonic enough for timeouts (Espruino getTime() * 1000). */
+  now(): number;
+  /** Report an error thrown by user code (a callback) the way the board reports uncaught errors. */
+  report(err: any): void;
+  /** Print a warning line. */
+  warn(msg: string): void;
+  /** The board's name as Espruino reports it (process.env.BOARD), or "" when unknown. */
+  boardName(): string;
+}

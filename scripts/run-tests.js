@@ -1,0 +1,22 @@
+// `npm test`: builds the firmware bundle, then runs every test/**/*.test.ts with Node's own
+// test runner and the tsx loader. Extra arguments are passed on (e.g. a file to run alone).
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+function find(dir, out) {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) find(p, out);
+    else if (name.endsWith(".test.ts")) out.push(p);
+  }
+  return out;
+}
+
+const build = spawnSync("npm", ["run", "-s", "build"], { stdio: "inherit" });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const args = process.argv.slice(2);
+const files = args.some((a) => a.endsWith(".ts")) ? [] : find("test", []);
+const r = spawnSync(process.execPath, ["--import", "tsx", "--test", ...args, ...files], { stdio: "inherit" });
+process.exit(r.status ?? 1);
