@@ -79,6 +79,9 @@ export interface HwDesc {
 }
 
 export interface Provider {
+  /** True when [addr, addr+len) lies in RAM the controller can reach (not CCM, not flash). */
+  reachable(addr: number, len: number): boolean;
+
   /** Largest length of one segment in bytes for the given width (NDTR <= 65535 items). */
   maxSegmentLen(pc: ProviderChan | null, width: number): number;
 
