@@ -1,18 +1,28 @@
-// Builds the firmware: one ES5 bundle, readable (dist/espdma.js) and minified (dist/espdma.min.js).
+// Builds the firmware: one ES5 bundle, readable (dist/espdma.js) and minified (dist/espdma.min.js),
+// and, once firmware/agent/index.ts exists, the on-board test agent (dist/espdma-agent*.js).
 // TypeScript 5.9 is pinned because it is the last line that emits ES5 (TS 7 removed target ES5).
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
+import { existsSync } from "node:fs";
 
 const banner = "/* espdma: DMA driver for Espruino boards (ES5 bundle) */";
+const agentBanner = "/* espdma-agent: on-board scenario agent for espdma (ES5 bundle) */";
 
-export default {
-  input: "firmware/index.ts",
-  plugins: [typescript({ tsconfig: "./tsconfig.firmware.json", noEmitOnError: true })],
-  output: [
-    { file: "dist/espdma.js", format: "iife", name: "espdma", banner, strict: false },
-    {
-      file: "dist/espdma.min.js", format: "iife", name: "espdma", strict: false,
-      plugins: [terser({ ecma: 5, ie8: false, safari10: false, compress: { passes: 2 }, format: { comments: false } })],
-    },
-  ],
-};
+// ES5 output, no ES2015 assumptions in the minifier either (the bundles must parse as ES5).
+const minify = () => terser({ ecma: 5, ie8: false, safari10: false, compress: { passes: 2 }, format: { comments: false } });
+
+function bundle(input, base, name, head) {
+  return {
+    input,
+    plugins: [typescript({ tsconfig: "./tsconfig.firmware.json", noEmitOnError: true })],
+    output: [
+      { file: `dist/${base}.js`, format: "iife", name, banner: head, strict: false },
+      { file: `dist/${base}.min.js`, format: "iife", name, strict: false, plugins: [minify()] },
+    ],
+  };
+}
+
+const builds = [bundle("firmware/index.ts", "espdma", "espdma", banner)];
+if (existsSync("firmware/agent/index.ts")) builds.push(bundle("firmware/agent/index.ts", "espdma-agent", "espdmaAgent", agentBanner));
+
+export default builds;

@@ -36,6 +36,10 @@ export function f4Timers(hclk: number): TimerDef[] {
     { name: "TIM3", base: 0x40000400, enr: 0x40, bit: 1, clockHz: t, updateRequest: "TIM3_UP" },
     { name: "TIM4", base: 0x40000800, enr: 0x40, bit: 2, clockHz: t, updateRequest: "TIM4_UP" },
     { name: "TIM5", base: 0x40000c00, enr: 0x40, bit: 3, clockHz: t, updateRequest: "TIM5_UP" },
+    // TIM1 (advanced, APB2, APB2ENR at +0x44 bit 0): its update request goes to DMA2, the only
+    // controller whose peripheral port reaches AHB1 (GPIO); DMA1's reaches APB1 only (RM0090
+    // figure 1). Timer clock = HCLK (APB2 at /1 on F401/F411, at /2 doubled on the F407).
+    { name: "TIM1", base: 0x40010000, enr: 0x44, bit: 0, clockHz: hclk, updateRequest: "TIM1_UP" },
   ];
 }
 

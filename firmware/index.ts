@@ -1,2 +1,48 @@
-// placeholder, replaced by the core
+// The espdma bundle: the dmaengine core over a platform and a provider. On a board the global
+// `espdma` (and require("espdma")) is a default engine for the board, created on first use;
+// elsewhere (tests, duktape, the virtual board) createEngine(platform, provider) builds one.
+import { Engine, createEngine as newEngine } from "./dmaengine/engine";
+import { codes, dmaError, isDmaError } from "./dmaengine/errors";
+import { createEspruinoPlatform } from "./platform/espruino";
+import { createBoardProvider } from "./drivers/index";
+import type { Platform } from "./platform/platform";
+import type { Provider, ChannelRequest } from "./dmaengine/provider";
+
+declare var Modules: any;
+
 export var version = "0.1.0";
+export { codes, dmaError, isDmaError };
+
+/** An engine over any platform and provider (tests, other engines, the virtual board). */
+export function createEngine(platform: Platform, provider: Provider): Engine {
+  return newEngine(platform, provider);
+}
+
+var board: Engine | null = null;
+
+/** The board's engine: Espruino platform + the STM32 provider for process.env.BOARD. */
+export function defaultEngine(): Engine {
+  if (!board) {
+    var p = createEspruinoPlatform();
+    board = newEngine(p, createBoardProvider(p));
+  }
+  return board;
+}
+
+export function requestChannel(req: ChannelRequest) {
+  return defaultEngine().requestChannel(req);
+}
+
+export function alloc(n: number): Uint8Array {
+  return defaultEngine().alloc(n);
+}
+
+export function dump(): string {
+  return defaultEngine().dump();
+}
+
+// require("espdma") on Espruino: Modules.addCached(id, source) takes the module's source text
+// and evaluates it on the first require(); the source just hands out the global.
+if (typeof Modules !== "undefined" && Modules && typeof Modules.addCached === "function") {
+  Modules.addCached("espdma", "module.exports = espdma;");
+}

@@ -19,4 +19,8 @@ export interface Platform {
   warn(msg: string): void;
   /** The board's name as Espruino reports it (process.env.BOARD), or "" when unknown. */
   boardName(): string;
+  /** Optional: the core says whether any transfer may touch memory now (a descriptor is active
+   * or terminated but not yet synchronized). The Espruino platform uses it to refuse heap moves
+   * (E.defrag, E.toFlatString) while DMA owns a buffer. Called only when the state changes. */
+  inFlight?(busy: boolean): void;
 }

@@ -1,0 +1,93 @@
+// The `espdma` command: a declarative table of subcommands (commander). Each action is a thin
+// call into ./commands (library functions tests call directly); one error path prints a clear
+// message and sets the exit code (1: a test failed, 2: could not do what was asked).
+import { Command, Option } from "commander";
+import { boardsCommand, CliError, flashCommand, portsCommand, simCommand, stdio, testCommand } from "./commands";
+import { replSession } from "./repl";
+import { target } from "./commands";
+import { scenarios } from "../scenarios/catalog";
+
+function collect(v: string, prev: string[]): string[] {
+  return prev.concat(v.split(",").filter(Boolean));
+}
+
+function targetOptions(c: Command): Command {
+  return c
+    .addOption(new Option("-p, --port <path>", "serial port of a real board (/dev/ttyACM0, COM3) or tcp://HOST:PORT").conflicts("virtual"))
+    .option("-b, --baud <n>", "baud rate of the serial port", "115200")
+    .addOption(new Option("--virtual <board>", "use an in-process virtual board (pico, wifi, original, f4discovery); the default, as pico"));
+}
+
+export function program(): Command {
+  var p = new Command("espdma")
+    .description("DMA driver for Espruino boards: flash it, test it over serial, debug it in the REPL, simulate a board")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+
+  targetOptions(p.command("test").description("run the test scenarios on a board and check the invariants"))
+    .option("-s, --scenario <name>", "run only this scenario (repeatable, or comma-separated); names: " + scenarios.map((s) => s.name).join(", "), collect, [])
+    .option("--seed <n>", "seed of random sizes/offsets and of the virtual board's scheduler", "1")
+    .option("--json", "print one JSON object {board, scenarios, passed, failed} and nothing else")
+    .option("--junit <file>", "also write a JUnit XML report")
+    .option("--bundle <file>", "upload this driver bundle instead of dist/espdma.min.js (e.g. dist/espdma.js to debug)")
+    .action(async (o) => { process.exitCode = await testCommand(o); });
+
+  targetOptions(p.command("flash").description("write the bundle to Storage, verify it by CRC and make it run at boot"))
+    .option("--board <name>", "refuse to flash unless the board reports this name")
+    .option("--file <path>", "flash this file instead of dist/espdma.min.js")
+    .action(async (o) => { process.exitCode = await flashCommand(o); });
+
+  targetOptions(p.command("repl").description("interactive terminal to the board (Ctrl-] quits; .dma, .upload FILE)"))
+    .action(async (o) => { await replSession(target(o), { input: process.stdin, output: process.stdout }); });
+
+  p.command("sim").description("serve a virtual board on TCP (for espdma --port tcp://..., or the espruino CLI)")
+    .option("--board <name>", "board to simulate", "pico")
+    .option("--tcp <host:port>", "address to listen on", "127.0.0.1:4000")
+    .option("--seed <n>", "scheduler seed")
+    .action(async (o) => {
+      var s = await simCommand(o);
+      await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+      await s.close();
+    });
+
+  p.command("boards").description("list the supported boards").option("--json", "as JSON")
+    .action((o) => { process.exitCode = boardsCommand(o); });
+
+  p.command("ports").description("list serial ports").option("--json", "as JSON")
+    .action(async (o) => { process.exitCode = await portsCommand(o); });
+  return p;
+}
+
+/** Run the CLI on argv; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  var p = program();
+  // `espdma race` (host/race, the race search) is registered when that part is present.
+  try {
+    var race = await import("../race/command");
+    race.registerRaceCommand(p);
+  } catch (e: any) {
+    if (process.env.ESPDMA_DEBUG) stdio.err("race command unavailable: " + (e && e.message));
+  }
+  try {
+    await p.parseAsync(argv, { from: "user" });
+    return Number(process.exitCode ?? 0);
+  } catch (e: any) {
+    if (e && typeof e.code === "string" && e.code.indexOf("commander.") === 0) {
+      // --help and --version end here with exit code 0; usage errors with 2.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    var msg = e && e.message ? e.message : String(e);
+    stdio.err("espdma: " + msg);
+    if (!(e instanceof CliError) && !(e && e.name === "LinkError") && process.env.ESPDMA_DEBUG) stdio.err(e.stack);
+    return e instanceof CliError ? e.exitCode : 2;
+  }
+}
+
+var invokedDirectly = process.argv[1] && /(?:bin[\\/]espdma(?:\.js)?|host[\\/]cli[\\/]main\.ts)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+    // Nothing may keep a finished command alive (sockets, timers of a closed board).
+    setImmediate(() => process.exit(code));
+  });
+}

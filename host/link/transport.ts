@@ -1,0 +1,97 @@
+// Transports, after node-serialport's split: one small interface, several bindings. The REPL
+// client only sees a Transport: bytes out (write), bytes in (onData), open and close.
+import net from "node:net";
+import type { Duplex } from "node:stream";
+
+export interface Transport {
+  /** What it is connected to, for messages ("/dev/ttyACM0", "tcp://127.0.0.1:4000", "virtual pico"). */
+  readonly description: string;
+  open(): Promise<void>;
+  /** Resolves once the bytes are handed to the operating system / the other side. */
+  write(data: Buffer | string): Promise<void>;
+  /** Subscribe to received bytes; returns an unsubscribe function. */
+  onData(fn: (b: Buffer) => void): () => void;
+  /** Called when the other side goes away (port unplugged, socket closed). */
+  onClose(fn: (err?: Error) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** A failure of the link, with a message that says what to do. */
+export class LinkError extends Error {
+  constructor(message: string, readonly code: string) {
+    super(message);
+    this.name = "LinkError";
+  }
+}
+
+class Listeners<T extends (...a: any[]) => void> {
+  private fns: T[] = [];
+  add(fn: T): () => void {
+    this.fns.push(fn);
+    return () => { this.fns = this.fns.filter((f) => f !== fn); };
+  }
+  emit(...a: Parameters<T>): void {
+    for (const f of this.fns.slice()) f(...a);
+  }
+}
+
+/** Any Node Duplex carrying the board's bytes: the in-process virtual board, a socket. */
+export class StreamTransport implements Transport {
+  private data = new Listeners<(b: Buffer) => void>();
+  private closed = new Listeners<(err?: Error) => void>();
+  private stream: Duplex | null = null;
+  constructor(readonly description: string, private make: () => Duplex | Promise<Duplex>) {}
+
+  async open(): Promise<void> {
+    var s = await this.make();
+    this.stream = s;
+    s.on("data", (b: Buffer) => this.data.emit(Buffer.from(b)));
+    s.on("close", () => this.closed.emit());
+    s.on("error", (e: Error) => this.closed.emit(e));
+  }
+  write(data: Buffer | string): Promise<void> {
+    var s = this.stream;
+    if (!s || s.destroyed) return Promise.reject(new LinkError("Cannot write to " + this.description + ": the link is closed", "ECLOSED"));
+    return new Promise((resolve, reject) => s!.write(data, (err) => (err ? reject(err) : resolve())));
+  }
+  onData(fn: (b: Buffer) => void): () => void { return this.data.add(fn); }
+  onClose(fn: (err?: Error) => void): () => void { return this.closed.add(fn); }
+  async close(): Promise<void> {
+    if (this.stream && !this.stream.destroyed) this.stream.destroy();
+    this.stream = null;
+  }
+}
+
+/** TCP: a board served by `espdma sim`, or a serial-to-TCP bridge (Espruino's `-p tcp://`). */
+export function tcpTransport(host: string, port: number, timeoutMs = 5000): Transport {
+  return new StreamTransport("tcp://" + host + ":" + port, () => new Promise<Duplex>((resolve, reject) => {
+    var sock = net.connect({ host, port });
+    var t = setTimeout(() => { sock.destroy(); reject(new LinkError("No answer from tcp://" + host + ":" + port + " within " + timeoutMs + " ms: is `espdma sim` running there?", "ETIMEDOUT")); }, timeoutMs);
+    sock.once("connect", () => { clearTimeout(t); sock.setNoDelay(true); resolve(sock); });
+    sock.once("error", (e: any) => { clearTimeout(t); reject(new LinkError("Cannot connect to tcp://" + host + ":" + port + ": " + (e.code || e.message) + ". Start one with `espdma sim --board pico --tcp " + host + ":" + port + "`.", e.code || "ECONNREFUSED")); });
+  }));
+}
+
+/** A serial port through node-serialport's stream and a binding (the real one, or MockBinding in tests). */
+export function serialTransport(path: string, baudRate = 115200, binding?: any): Transport {
+  return new StreamTransport(path, async () => {
+    var port: any;
+    if (binding) {
+      var { SerialPortStream } = await import("@serialport/stream");
+      port = new SerialPortStream({ binding, path, baudRate, autoOpen: false });
+    } else {
+      var { SerialPort } = await import("serialport");
+      port = new SerialPort({ path, baudRate, autoOpen: false });
+    }
+    await new Promise<void>((resolve, reject) => port.open((err: any) => (err ? reject(serialOpenError(path, err)) : resolve())));
+    return port as Duplex;
+  });
+}
+
+function serialOpenError(path: string, err: any): LinkError {
+  var m = String(err && err.message || err);
+  if (/busy|lock|EBUSY|Resource temporarily/i.test(m)) return new LinkError("Serial port " + path + " is busy (" + m + "): close the other program using it (a terminal, the Web IDE) and retry.", "EBUSY");
+  if (/no such file|not found|ENOENT|does not exist/i.test(m)) return new LinkError("Serial port " + path + " does not exist (" + m + "): check the cable and the name with `espdma ports`.", "ENOENT");
+  if (/permission|EACCES/i.test(m)) return new LinkError("No permission to open " + path + " (" + m + "): add yourself to the dialout group or use sudo.", "EACCES");
+  return new LinkError("Cannot open serial port " + path + ": " + m, "EOPEN");
+}

@@ -1,0 +1,9 @@
+// Standalone entry of the race search (the same as `espdma race`), for long measurements:
+//   node --import tsx host/race/cli-run.ts --board pico --schedules 100000 --mutant none
+import { Command } from "commander";
+import { registerRaceCommand } from "./command";
+
+var program = new Command();
+program.name("espdma");
+registerRaceCommand(program);
+program.parse(["node", "espdma", "race"].concat(process.argv.slice(2)));

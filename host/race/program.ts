@@ -1,0 +1,75 @@
+// A race program: what a client does, step by step, on one or more channels of the virtual
+// board. Plain JSON, so a failure prints it and `--replay` runs it again exactly.
+
+/** What a callback does the first time it runs (later runs only record themselves). */
+export type CallbackAction =
+  | "none"
+  | "terminateAsync" // legal anywhere, also inside a callback
+  | "submit"         // prep + submit + issuePending a new memcpy on the same channel
+  | "synchronize"    // wrong here: must throw EDEADLK and change nothing
+  | "terminateSync"  // wrong here: must throw EDEADLK and change nothing
+  | "release";       // wrong here: must throw EDEADLK and change nothing
+
+/** How the client gives back buffers it may give back (only after synchronize / its callback). */
+export type ReleaseMode = "free" | "canary";
+
+export type Step =
+  | { op: "memcpy"; ch: number; len: number; cb: CallbackAction }
+  /** Timer-paced transfer on a paced channel: GPIO IDR -> buffer or buffer -> GPIO ODR. */
+  | { op: "paced"; ch: number; len: number; cb: CallbackAction }
+  /** Ring buffer of `periods` periods of `periodLen` bytes, a callback per period. */
+  | { op: "cyclic"; ch: number; periods: number; periodLen: number; cb: CallbackAction }
+  | { op: "issue"; ch: number }
+  | { op: "terminateAsync"; ch: number }
+  | { op: "terminateSync"; ch: number }
+  | { op: "synchronize"; ch: number }
+  | { op: "pause"; ch: number }
+  | { op: "resume"; ch: number }
+  | { op: "status"; ch: number }
+  /** Give back the buffers the client may give back on this channel: freed (the heap may hand
+   * the range out again) or overwritten with a canary (memory reused by the interpreter). */
+  | { op: "release"; ch: number; mode: ReleaseMode }
+  /** Drop the client's references to every buffer of the channel: the (emulated) garbage
+   * collector frees each one when the core lets go of it too. */
+  | { op: "drop"; ch: number }
+  /** The client idiom the seed is about: stop the channel (terminateSync(), or terminateAsync()
+   * then synchronize()) and give its buffers back at once. */
+  | { op: "stop"; ch: number; split: boolean; mode: ReleaseMode }
+  /** Run exactly one timer callback (a poll, a completion task, a pacing timer). */
+  | { op: "tick" }
+  /** Let simulated time pass, running timers. */
+  | { op: "idle"; us: number };
+
+/** Channel kinds: a memory-to-memory channel, or a timer-paced one (GPIO <-> memory). */
+export type ChannelKind = "mem2mem" | "dev2mem" | "mem2dev";
+
+export interface Program {
+  channels: ChannelKind[];
+  steps: Step[];
+}
+
+/** One case of the search: a program and the seed of the adversarial DMA schedule. */
+export interface RaceCase {
+  program: Program;
+  schedule: number;
+}
+
+export function describeStep(s: Step): string {
+  switch (s.op) {
+    case "memcpy": return "ch" + s.ch + ".memcpy(" + s.len + " bytes) callback:" + s.cb;
+    case "paced": return "ch" + s.ch + ".paced(" + s.len + " bytes) callback:" + s.cb;
+    case "cyclic": return "ch" + s.ch + ".cyclic(" + s.periods + " x " + s.periodLen + " bytes) callback:" + s.cb;
+    case "release": return "ch" + s.ch + ".release buffers (" + s.mode + ")";
+    case "drop": return "ch" + s.ch + ".drop buffer references";
+    case "stop": return "ch" + s.ch + (s.split ? ".terminateAsync(); synchronize()" : ".terminateSync()") + "; release buffers (" + s.mode + ")";
+    case "tick": return "run one timer callback";
+    case "idle": return "idle " + s.us + " us";
+    default: return "ch" + (s as any).ch + "." + s.op + "()";
+  }
+}
+
+export function describeProgram(p: Program): string {
+  var lines = ["channels: " + p.channels.map(function (k, i) { return "ch" + i + "=" + k; }).join(" ")];
+  for (var i = 0; i < p.steps.length; i++) lines.push("  " + i + ": " + describeStep(p.steps[i]));
+  return lines.join("\n");
+}

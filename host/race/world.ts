@@ -1,0 +1,133 @@
+// One virtual board for one race case: the MCU with the adversarial scheduler seeded by the
+// case's schedule, the race event loop, the direct platform (behind a thin proxy the mutants may
+// hook), the board's STM32 provider (possibly wrapped by a mutant) and the core's engine.
+// Everything is built fresh per case: a case must replay from its seed alone.
+import type { BoardDef, TimerDef } from "../../boards/types";
+import type { Platform } from "../../firmware/platform/platform";
+import type { Provider } from "../../firmware/dmaengine/provider";
+import { createMcu } from "../virtual-board/mcu";
+import type { VirtualMcu } from "../virtual-board/mcu/mcu";
+import { createDirectPlatform } from "../virtual-board/direct-platform";
+import type { DirectPlatform } from "../virtual-board/direct-platform";
+import type { EventLoop } from "../virtual-board/event-loop";
+import * as core from "../../firmware/index";
+import * as drivers from "../../firmware/drivers/index";
+import { createStreamProvider } from "../../firmware/drivers/stm32-stream";
+import { createChannelProvider } from "../../firmware/drivers/stm32-channel";
+import { SimLoop } from "./sim-loop";
+import { hwStreams } from "./hw-inspect";
+import type { HwStream } from "./hw-inspect";
+import type { Mutant } from "./mutants";
+
+/** Bus hooks a mutant may install on the platform the provider sees. */
+export interface PlatformHooks {
+  /** Rewrites a value the provider reads. */
+  peek: ((addr: number, value: number) => number) | null;
+  /** Return false to swallow a write of the provider. */
+  poke: ((addr: number, value: number) => boolean) | null;
+}
+
+export interface World {
+  board: BoardDef;
+  mcu: VirtualMcu;
+  loop: SimLoop;
+  direct: DirectPlatform;
+  platform: Platform;
+  hooks: PlatformHooks;
+  provider: Provider;
+  engine: any;
+  streams: HwStream[];
+  /** Level the GPIO input pins are driven to (what a dev2mem transfer must read). */
+  gpioInput: number;
+}
+
+export function createWorld(board: BoardDef, schedule: number, mutant: Mutant | null): World {
+  var mcu = createMcu({ board: board, seed: schedule, schedule: "adversarial" });
+  var loop = new SimLoop(mcu);
+  var direct = createDirectPlatform(mcu, loop as unknown as EventLoop);
+  var hooks: PlatformHooks = { peek: null, poke: null };
+  // A proxy, so that a mutant can sit between the provider and the bus.
+  var platform: Platform = {
+    peek32: function (addr) {
+      var v = direct.peek32(addr);
+      return hooks.peek ? hooks.peek(addr >>> 0, v) : v;
+    },
+    poke32: function (addr, value) {
+      if (hooks.poke && !hooks.poke(addr >>> 0, value >>> 0)) return;
+      direct.poke32(addr, value);
+    },
+    addressOf: direct.addressOf,
+    setTimeout: function (fn, ms) { return loop.setTimeout(fn, ms); },
+    clearTimeout: function (id) { loop.clearTimeout(id); },
+    now: function () { return loop.now(); },
+    report: direct.report,
+    warn: direct.warn,
+    boardName: direct.boardName,
+  };
+  var provider: Provider = boardProvider(platform, board);
+  var world: World = {
+    board: board, mcu: mcu, loop: loop, direct: direct, platform: platform, hooks: hooks,
+    provider: provider, engine: null, streams: hwStreams(mcu), gpioInput: 0,
+  };
+  if (mutant && mutant.wrapProvider) world.provider = mutant.wrapProvider(provider, world);
+  world.engine = core.createEngine(platform, world.provider);
+  // Inputs: a fixed level on every port, derived from the seed, never equal to the fill pattern.
+  world.gpioInput = 0x40 | (schedule & 0x3f);
+  for (var i = 0; i < mcu.gpio.length; i++) mcu.gpio[i].setInput(world.gpioInput);
+  return world;
+}
+
+/** The board's provider: the drivers' entry point, or the family provider while that entry
+ * point is still a placeholder that throws. */
+function boardProvider(platform: Platform, board: BoardDef): Provider {
+  try {
+    return drivers.createBoardProvider(platform, board.envBoard[0]);
+  } catch (e) {
+    return board.family === "F4" ? createStreamProvider(platform, board) : createChannelProvider(platform, board);
+  }
+}
+
+// ---------------------------------------------------------------- timer pacing (client side)
+
+/** The timer whose update request paces a transfer of this direction on this board: its DMA
+ * must reach GPIO through its peripheral port. On F2/F4 DMA1's peripheral port reaches APB1
+ * only (RM0090 figure 1), GPIO sits on AHB1, so only TIM1_UP (DMA2 stream 5) qualifies; on F1
+ * every DMA1 channel reaches APB2 (RM0008 figure 1): TIM4_UP (channel 7) and TIM3_UP (channel 3)
+ * stay clear of the first MEM2MEM channels. */
+export function pacingTimer(board: BoardDef, dir: "dev2mem" | "mem2dev"): TimerDef | undefined {
+  var want = board.family === "F4" ? ["TIM1"] : dir === "dev2mem" ? ["TIM4"] : ["TIM3"];
+  for (var i = 0; i < board.timers.length; i++) if (want.indexOf(board.timers[i].name) >= 0) return board.timers[i];
+  return undefined;
+}
+
+/** Whether two paced channels (one each way) can run at once on this board. */
+export function twoPacedChannels(board: BoardDef): boolean {
+  var a = pacingTimer(board, "dev2mem"), b = pacingTimer(board, "mem2dev");
+  return !!a && !!b && a.name !== b.name;
+}
+
+/** Start a timer's update event at `hz` with its DMA request enabled (TIMx_PSC/ARR/DIER.UDE/
+ * CR1.CEN: RM0090 17.4 / 18.4, RM0008 14.4 / 15.4), clocking it and the GPIO ports in RCC first. */
+export function startPacing(w: World, t: TimerDef, hz: number): void {
+  var p = w.platform, rcc = w.board.rcc.base;
+  p.poke32(rcc + t.enr, p.peek32(rcc + t.enr) | (1 << t.bit));
+  for (var i = 0; i < w.board.gpio.length; i++) {
+    var g = w.board.gpio[i];
+    p.poke32(rcc + g.enr, p.peek32(rcc + g.enr) | (1 << g.bit));
+  }
+  var ticks = Math.max(2, Math.round(t.clockHz / hz));
+  var psc = 0;
+  while (ticks / (psc + 1) > 0xffff) psc++;
+  p.poke32(t.base + 0x28, psc);                                  // PSC
+  p.poke32(t.base + 0x2c, Math.round(ticks / (psc + 1)) - 1);    // ARR
+  p.poke32(t.base + 0x14, 1);                                    // EGR.UG: load PSC/ARR
+  p.poke32(t.base + 0x10, 0);                                    // SR: clear UIF
+  p.poke32(t.base + 0x0c, 0x100);                                // DIER.UDE
+  p.poke32(t.base + 0x00, 1);                                    // CR1.CEN
+}
+
+/** GPIO registers paced transfers use: IDR of the first port to read, ODR of the second to write. */
+export function gpioAddr(board: BoardDef, dir: "dev2mem" | "mem2dev"): number {
+  var g = board.gpio[dir === "dev2mem" ? 0 : Math.min(1, board.gpio.length - 1)];
+  return g.base + (dir === "dev2mem" ? g.idr : g.odr);
+}

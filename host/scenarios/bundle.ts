@@ -1,0 +1,45 @@
+// The code the host uploads: the driver bundle and the agent bundle (dist/). Builds them when
+// missing: the driver with the project's rollup config, the agent in memory when the config has
+// no entry for it.
+import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const DRIVER = join(ROOT, "dist", "espdma.min.js");
+export const AGENT = join(ROOT, "dist", "espdma-agent.min.js");
+
+export class BuildError extends Error {}
+
+/** Run `rollup -c` when dist/espdma.min.js is missing. */
+export function ensureBuilt(log: (s: string) => void = () => {}): void {
+  if (existsSync(DRIVER)) return;
+  log("dist/espdma.min.js missing: building (npm run build)...");
+  var r = spawnSync(process.execPath, [join(ROOT, "node_modules", "rollup", "dist", "bin", "rollup"), "-c", "rollup.config.js"], { cwd: ROOT, encoding: "utf8" });
+  if (r.status !== 0 || !existsSync(DRIVER)) throw new BuildError("Building the firmware failed: run `npm run build` to see why.\n" + (r.stderr || "").slice(-2000));
+}
+
+var agentCache: string | null = null;
+
+/** The agent bundle: dist/espdma-agent.min.js, or built in memory from firmware/agent/index.ts. */
+export async function agentSource(): Promise<string> {
+  if (existsSync(AGENT)) return readFileSync(AGENT, "latin1");
+  if (agentCache) return agentCache;
+  var { rollup } = await import("rollup");
+  var ts = (await import("@rollup/plugin-typescript")).default;
+  var terser = (await import("@rollup/plugin-terser")).default;
+  var b = await rollup({
+    input: join(ROOT, "firmware", "agent", "index.ts"),
+    plugins: [ts({ tsconfig: join(ROOT, "tsconfig.firmware.json"), noEmitOnError: true, include: ["firmware/agent/**/*.ts"] }) as any],
+    logLevel: "silent",
+  });
+  var out = await b.generate({ format: "iife", name: "espdmaAgent", strict: false, plugins: [terser({ ecma: 5, format: { comments: false } }) as any] });
+  await b.close();
+  agentCache = out.output[0].code;
+  return agentCache;
+}
+
+export function driverSource(): string {
+  return readFileSync(DRIVER, "latin1");
+}

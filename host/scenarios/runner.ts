@@ -1,0 +1,203 @@
+// Runs scenarios on a board: uploads the driver and the agent, sends each scenario's program as
+// one line, collects the framed events, and checks them against the invariants. On the virtual
+// board each scenario gets a fresh board (deterministic for the seed, isolated from the others,
+// and its fault injection cannot leak); on a real board the code is uploaded once.
+import { findBoard } from "../../boards/index";
+import type { BoardDef } from "../../boards/types";
+import { openLink, LinkTarget, OpenedLink } from "../link/open";
+import { LinkError } from "../link/transport";
+import { Frame, RunCollector } from "../link/frame";
+import { Prng } from "../virtual-board/mcu/prng";
+import { scenarios as all, findScenario } from "./catalog";
+import { agentCheck, genericCheck } from "./invariants";
+import type { Check, Ctx, Scenario, ScenarioResult, Trace } from "./types";
+import { agentSource, driverSource, ensureBuilt } from "./bundle";
+
+export interface RunOptions {
+  target: LinkTarget;
+  /** Scenario names (default: all). */
+  names?: string[];
+  seed?: number;
+  /** Called before and after each scenario (for progress displays). */
+  onStart?: (s: Scenario, index: number, total: number) => void;
+  onResult?: (r: ScenarioResult, index: number, total: number) => void;
+  /** Upload progress (bytes). */
+  onUpload?: (sent: number, total: number) => void;
+  log?: (s: string) => void;
+  /** Replace the driver code (tests: a deliberately broken driver). */
+  driver?: string;
+  /** Applied to each program before it is sent (tests: a broken agent step). */
+  mutate?: (steps: any[], s: Scenario) => any[];
+}
+
+export interface RunReport {
+  board: string;
+  scenarios: ScenarioResult[];
+  passed: number;
+  failed: number;
+  /** Scenarios that cannot run on this target (virtual-only ones on a real board). */
+  skipped: string[];
+}
+
+export class ScenarioError extends Error {}
+
+export function selectScenarios(names?: string[]): Scenario[] {
+  if (!names || !names.length) return all.slice();
+  return names.map((n) => {
+    var s = findScenario(n);
+    if (!s) throw new ScenarioError("Unknown scenario " + JSON.stringify(n) + ". Known: " + all.map((x) => x.name).join(", "));
+    return s;
+  });
+}
+
+export function makeCtx(board: BoardDef, seed: number, name: string): Ctx {
+  // One random stream per scenario and seed, independent of which other scenarios run.
+  var h = seed >>> 0;
+  for (var i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x9e3779b1) >>> 0;
+  var p = new Prng(h || 1);
+  var rand = () => p.nextU32() / 4294967296;
+  return { board, seed, rand, int: (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1)) };
+}
+
+/** Upload driver + agent and check both globals exist. */
+async function prepare(link: OpenedLink, o: RunOptions): Promise<BoardDef> {
+  var c = link.client;
+  await c.sync();
+  // A real board may run code from an earlier session (a flashed driver with its timers).
+  if (!link.vb) await c.resetBoard();
+  var envBoard: string = await c.eval("process.env.BOARD", 3000, "asking the board's name");
+  var board = findBoard(envBoard) || (o.target.virtual ? findBoard(o.target.virtual) : undefined);
+  if (!board) throw new LinkError("The board reports BOARD=" + JSON.stringify(envBoard) + ", which espdma does not know. Supported: pico, wifi, original, f4discovery.", "EBOARD");
+  var code = (o.driver ?? driverSource()) + "\n" + (await agentSource());
+  await c.upload(code, o.onUpload);
+  var ok = await c.eval('typeof espdma+","+typeof espdmaAgent', 10000, "checking the upload");
+  if (ok !== "object,object") throw new LinkError("Upload incomplete: the board has " + ok + " for espdma,espdmaAgent. Noise on the line or a reset during upload? Retry; if it persists, lower the baud rate.", "EUPLOAD");
+  return board;
+}
+
+/** Send one program and collect its events. */
+export async function runProgram(link: OpenedLink, run: string, steps: any[], timeoutMs: number, slackMs = 5000): Promise<{ events: any[]; text: string[] }> {
+  var c = link.client;
+  var col = new RunCollector(run);
+  var text: string[] = [];
+  var onFrame = (f: Frame) => { col.add(f); check(); };
+  var gone!: (msg: string) => void;
+  var lost = new Promise<string>((r) => (gone = r));
+  var onText = (t: string) => {
+    if (!t.trim()) return;
+    text.push(t);
+    // The board no longer has the code (reset, out of memory): no event will come.
+    if (/"?espdma(Agent)?"? is not defined|Uncaught SyntaxError/.test(t)) gone(t.trim().replace(/^>/, ""));
+  };
+  var onReject = (r: any) => { col.rejected.push(r); };
+  var resolve!: () => void;
+  var finished = new Promise<void>((r) => (resolve = r));
+  var check = () => { if (col.complete()) resolve(); };
+  c.on("frame", onFrame);
+  c.on("text", onText);
+  c.on("reject", onReject);
+  var timer: NodeJS.Timeout | undefined;
+  try {
+    c.mark();
+    await c.sendLine("espdmaAgent.run(" + JSON.stringify({ run, steps, timeoutMs }) + ")");
+    var budget = timeoutMs + slackMs + steps.length * 20;
+    var timedOut = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), budget)));
+    var reset = new Promise<"reset">((r) => c.once("reset", () => r("reset")));
+    var how = await Promise.race([finished.then(() => "ok" as const), timedOut, reset, lost.then((m) => m)]);
+    if (how !== "ok" && how !== "reset" && how !== "timeout") throw new LinkError("The board lost the driver or the agent (" + how + "): was it reset? Run the command again.", "ELOST");
+    if (how === "reset") throw new LinkError("The board reset while running scenario program " + run + ": it lost the driver. Check power and retry.", "ERESET");
+    if (how === "timeout") {
+      if (col.done) throw new LinkError("Event line(s) " + col.missing().join(",") + " of " + run + " never arrived intact (" + col.rejected.length + " rejected: " + (col.rejected[0] ? col.rejected[0].why : "none") + "): noise or lost bytes on the line. Retry; lower the baud rate if it persists.", "ELOST");
+      throw new LinkError("The agent did not finish program " + run + " within " + budget + " ms (" + col.events.length + " events so far; " + col.rejected.length + " garbled lines). Is the board hung? Press reset and retry.", "ETIMEDOUT");
+    }
+    return { events: col.ordered(), text };
+  } finally {
+    if (timer) clearTimeout(timer);
+    c.off("frame", onFrame);
+    c.off("text", onText);
+    c.off("reject", onReject);
+  }
+}
+
+export function judge(s: Scenario, t: Trace, ctx: Ctx): Check[] {
+  var checks: Check[] = [agentCheck(t, s.name === "stuck-stream")];
+  for (const id of s.invariants) checks.push(genericCheck(id, t, s));
+  checks.push(...s.expect(t, ctx));
+  return checks;
+}
+
+/** Run one scenario on an open link (driver and agent uploaded). */
+export async function runOne(link: OpenedLink, board: BoardDef, s: Scenario, seed: number, o: RunOptions, index: number): Promise<ScenarioResult> {
+  var t0 = Date.now();
+  var ctx = makeCtx(board, seed, s.name);
+  var vb = link.vb;
+  var undo: (() => void) | void = undefined;
+  var vBefore = vb ? vb.mcu.violations.length : 0;
+  try {
+    var steps = s.program(ctx);
+    if (o.mutate) steps = o.mutate(steps, s);
+    if (vb && s.setup) undo = s.setup(vb, ctx);
+    var r = await runProgram(link, "r" + index + "s" + seed, steps, s.timeoutMs ?? 5000);
+    var trace: Trace = { board, events: r.events, text: r.text };
+    if (vb) {
+      if (undo) { undo(); undo = undefined; }
+      // Let anything still pending (a stray write after the program) happen before judging.
+      await vb.repl.settle(50);
+      trace.violations = vb.mcu.violations.slice(vBefore).map((v) => ({ kind: v.kind, addr: v.addr, source: v.source, detail: v.detail }));
+      trace.timersAfter = vb.loop.pending();
+      trace.liveAt = (addr) => { var b = vb!.mcu.heap.blockAt(addr); return !!b && b.live; };
+    }
+    var checks = judge(s, trace, ctx);
+    return { name: s.name, title: s.title, passed: checks.every((c) => c.passed), invariants: checks, ms: Date.now() - t0, events: r.events };
+  } catch (e: any) {
+    if (!(e instanceof LinkError)) throw e;
+    return { name: s.name, title: s.title, passed: false, invariants: [], ms: Date.now() - t0, error: e.message };
+  } finally {
+    if (undo) undo();
+  }
+}
+
+/** Run the selected scenarios on the target. Throws LinkError when the board cannot be reached. */
+export async function runScenarios(o: RunOptions): Promise<RunReport> {
+  ensureBuilt(o.log);
+  var list = selectScenarios(o.names);
+  var seed = o.seed ?? 1;
+  var virtual = !o.target.port;
+  var results: ScenarioResult[] = [], skipped: string[] = [];
+  var boardName = "";
+  var shared: OpenedLink | null = null, sharedBoard: BoardDef | null = null, dirty = false;
+  try {
+    for (var i = 0; i < list.length; i++) {
+      var s = list[i];
+      if (s.virtualOnly && !virtual) { skipped.push(s.name); continue; }
+      if (o.onStart) o.onStart(s, i, list.length);
+      var link: OpenedLink, board: BoardDef;
+      if (virtual) {
+        link = await openLink({ ...o.target, schedule: s.schedule ?? o.target.schedule, seed });
+        try {
+          board = await prepare(link, o);
+          boardName = board.name;
+          var r = await runOne(link, board, s, seed, o, i);
+        } finally {
+          await link.close();
+        }
+      } else {
+        if (!shared) {
+          shared = await openLink(o.target);
+          sharedBoard = await prepare(shared, o);
+          boardName = sharedBoard.name;
+        }
+        // After a failed scenario the board may hold half a line: get a clean prompt first.
+        if (dirty) await shared.client.sync();
+        var r = await runOne(shared, sharedBoard!, s, seed, o, i);
+        dirty = !!r.error;
+      }
+      results.push(r);
+      if (o.onResult) o.onResult(r, i, list.length);
+    }
+  } finally {
+    if (shared) await shared.close();
+  }
+  var passed = results.filter((r) => r.passed).length;
+  return { board: boardName || (o.target.virtual ?? "pico"), scenarios: results, passed, failed: results.length - passed, skipped };
+}

@@ -1,0 +1,322 @@
+// Espruino's REPL on a byte stream (jsinteractive.c): `>` prompt, echo of typed characters,
+// a line that contains DLE (0x10) is neither echoed nor answered with `=value`, Ctrl-C (0x03)
+// clears the input line, input continues on `:` lines until its brackets balance, results
+// print as `=value`, and XOFF (0x13) / XON (0x11) go out as the input buffer fills and drains
+// (jsdevices.c: XOFF above 6/8 of the buffer, XON below 3/8). Timers run between input lines.
+
+import type { Runtime } from "../runtime/runtime";
+import { banner } from "../runtime/runtime";
+import { isComplete } from "./brackets";
+import { Prng } from "../mcu/prng";
+
+export const DLE = 0x10, CTRL_C = 0x03, XON = 0x11, XOFF = 0x13;
+
+export interface ReplOptions {
+  /** Input buffer size in bytes (Espruino: IOBUFFERMASK+1 events). Default 256. */
+  inputBuffer?: number;
+  /** "stall": keep bytes beyond the buffer (USB and TCP push back); "drop": lose them, as a
+   * UART without flow control does (Espruino sets JSERR_RX_FIFO_FULL). Default "stall". */
+  overflow?: "stall" | "drop";
+  /** "fast": simulated time jumps to the next timer; "realtime": timers wait for the wall
+   * clock (serving a human or the espruino CLI). Default "fast". */
+  pace?: "fast" | "realtime";
+  /** Simulated ms run per host tick while timers are pending (fast pace). Default 1000. */
+  sliceMs?: number;
+}
+
+/** Link faults for host tests: deterministic for a seed. */
+export interface ReplFaults {
+  /** Probability that a byte is lost, per direction. */
+  dropIn?: number;
+  dropOut?: number;
+  /** Probability that a byte is corrupted (one bit flipped). */
+  corruptIn?: number;
+  corruptOut?: number;
+  /** Stop answering: output is swallowed (input is still consumed). */
+  mute?: boolean;
+  /** Reset the board after this many more input bytes (a reset mid-stream). */
+  resetAfterInputBytes?: number;
+  seed?: number;
+}
+
+export type OutputListener = (bytes: Buffer) => void;
+
+export class Repl {
+  private line = "";
+  /** Espruino's !inputLineRemoved: the prompt and input line are on the terminal. */
+  private inputShown = true;
+  private echoOffForLine = false;
+  private lastWasCR = false;
+  private escape = 0;
+  /** Received bytes not yet processed: inq[inHead..] (a queue without O(n) shifts). */
+  private inq: number[] = [];
+  private inHead = 0;
+  private xoff = false;
+  private scheduled = false;
+  private processing = false;
+  private listeners: OutputListener[] = [];
+  private faults: ReplFaults = {};
+  private prng = new Prng(1);
+  private wallStart = Date.now();
+  private simStart = 0;
+  private pumpTimer: NodeJS.Timeout | null = null;
+  readonly size: number;
+  readonly highWater: number;
+  readonly lowWater: number;
+  /** Bytes lost to a full buffer ("drop" overflow) or to injected faults. */
+  dropped = 0;
+  private closed = false;
+
+  constructor(readonly runtime: Runtime, readonly opts: ReplOptions = {}) {
+    this.size = opts.inputBuffer ?? 256;
+    this.highWater = Math.floor((this.size * 6) / 8);
+    this.lowWater = Math.floor((this.size * 3) / 8);
+    this.simStart = runtime.loop.now();
+  }
+
+  // ------------------------------------------------------------------ wiring
+
+  /** Receive bytes from the host. */
+  onOutput(fn: OutputListener): () => void {
+    this.listeners.push(fn);
+    return () => { this.listeners = this.listeners.filter((f) => f !== fn); };
+  }
+
+  /** Text/bytes from the board to the host (used by the runtime for print and errors). */
+  output(text: string | Buffer): void {
+    if (this.closed) return;
+    var b = typeof text === "string" ? Buffer.from(text, "latin1") : text;
+    var f = this.faults;
+    if (f.mute) return;
+    if (f.dropOut || f.corruptOut) b = this.mangle(b, f.dropOut || 0, f.corruptOut || 0);
+    if (!b.length) return;
+    for (var i = 0; i < this.listeners.length; i++) this.listeners[i](b);
+  }
+
+  /** Program output (print, console.log, errors): Espruino first removes the shown input line
+   * (jsinteractive.c jsiConsoleRemoveInputLine: "\r" then ESC[J), and returns it when idle. */
+  print(text: string): void {
+    this.removeInputLine();
+    this.output(text);
+  }
+
+  private removeInputLine(): void {
+    if (!this.inputShown) return;
+    this.inputShown = false;
+    if (this.echoOn()) this.output("\r\x1b[J");
+  }
+
+  /** jsiConsoleReturnInputLine: prompt and the input so far, continuation lines after ':'. */
+  private returnInputLine(): void {
+    if (this.inputShown) return;
+    this.inputShown = true;
+    if (this.echoOn()) this.output(">" + this.line.replace(/\n/g, "\r\n:"));
+  }
+
+  setFaults(f: ReplFaults): void {
+    this.faults = Object.assign({}, f);
+    this.prng = new Prng(f.seed ?? 1);
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+  }
+
+  /** Bytes from the host to the board. */
+  receive(data: Buffer | string | Uint8Array): void {
+    if (this.closed) return;
+    var b: Buffer = typeof data === "string" ? Buffer.from(data, "latin1") : Buffer.from(data);
+    var f = this.faults;
+    if (f.dropIn || f.corruptIn) b = this.mangle(b, f.dropIn || 0, f.corruptIn || 0);
+    for (var i = 0; i < b.length; i++) {
+      if (f.resetAfterInputBytes !== undefined && --f.resetAfterInputBytes < 0) {
+        f.resetAfterInputBytes = undefined;
+        this.powerCycle();
+        return;
+      }
+      var c = b[i];
+      // Ctrl-C interrupts running JS on a board; here nothing runs while bytes arrive (one
+      // thread), so it only clears the line. Interrupting a busy loop is simulated with
+      // runtime.interruptAtCycle (a Ctrl-C arriving at a given simulated time).
+      if (this.pendingIn() >= this.size && this.opts.overflow === "drop") { this.dropped++; continue; }
+      this.inq.push(c);
+      if (!this.xoff && this.pendingIn() >= this.highWater) {
+        this.xoff = true;
+        this.output(Buffer.from([XOFF]));
+      }
+    }
+    this.schedule();
+  }
+
+  /** Board reset in the middle of a stream: input lost, interpreter restarted, banner printed. */
+  powerCycle(): void {
+    this.inq = [];
+    this.inHead = 0;
+    this.line = "";
+    this.echoOffForLine = false;
+    this.runtime.hardReset();
+    this.inputShown = false;
+    this.output(banner(this.runtime.board));
+    this.returnInputLine();
+    if (this.xoff) { this.xoff = false; this.output(Buffer.from([XON])); }
+  }
+
+  /** Resolves when all input is processed and no timer is due within `maxMs` of simulated time. */
+  settle(maxMs = 60000): Promise<void> {
+    var until = this.runtime.loop.now() + maxMs;
+    return new Promise((resolve) => {
+      var check = () => {
+        var loop = this.runtime.loop;
+        if (!this.pendingIn() && !this.processing && !this.scheduled && (loop.pending() === 0 || loop.nextDue() > until)) resolve();
+        else setImmediate(check);
+      };
+      setImmediate(check);
+    });
+  }
+
+  /** Pending input bytes not yet processed. */
+  buffered(): number {
+    return this.pendingIn();
+  }
+
+  private pendingIn(): number {
+    return this.inq.length - this.inHead;
+  }
+
+  // ------------------------------------------------------------------ processing
+
+  private schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => { this.scheduled = false; this.tick(); });
+  }
+
+  /** Process input up to one executed command, then run due timers, then come back. */
+  private tick(): void {
+    if (this.closed) return;
+    this.processing = true;
+    try {
+      while (this.inHead < this.inq.length) {
+        var executed = this.char(this.inq[this.inHead++]);
+        if (executed) break;
+      }
+      if (this.inHead > 4096 || this.inHead === this.inq.length) { this.inq = this.inq.slice(this.inHead); this.inHead = 0; }
+      if (this.xoff && this.pendingIn() <= this.lowWater) {
+        this.xoff = false;
+        this.output(Buffer.from([XON]));
+      }
+      if (!this.pendingIn()) this.returnInputLine();
+      this.pump();
+      if (!this.pendingIn()) this.returnInputLine();
+    } finally {
+      this.processing = false;
+    }
+    if (this.pendingIn()) this.schedule();
+  }
+
+  /** Run timers: in fast pace a slice of simulated time per tick, in realtime as the wall clock allows. */
+  private pump(): void {
+    var loop = this.runtime.loop;
+    if (this.opts.pace === "realtime") {
+      var wallNow = this.simStart + (Date.now() - this.wallStart);
+      if (loop.now() < wallNow && this.line === "" && !this.pendingIn()) loop.advanceTo(wallNow);
+      loop.runUntil(Math.max(loop.now(), wallNow));
+      if (loop.pending() && !this.pumpTimer) {
+        var wait = Math.max(1, Math.min(1000, loop.nextDue() - wallNow));
+        this.pumpTimer = setTimeout(() => { this.pumpTimer = null; if (!this.processing) this.tick(); }, wait);
+      }
+      return;
+    }
+    if (!loop.pending()) return;
+    loop.runFor(this.opts.sliceMs ?? 1000);
+    if (loop.pending()) this.schedule();
+  }
+
+  private echoOn(): boolean {
+    return this.runtime.echo && !this.echoOffForLine;
+  }
+
+  /** Handle one input byte; true when a command was executed. */
+  private char(c: number): boolean {
+    if (this.escape) {
+      // ESC [ ... final byte: cursor keys and the like, not part of the line.
+      if (this.escape === 1 && c === 0x0a) {
+        // Alt-Enter (ESC LF): a newline in the input that does not execute it (the CLI sends it).
+        this.escape = 0;
+        this.line += "\n";
+        if (this.echoOn()) this.output("\r\n:");
+        return false;
+      }
+      if (this.escape === 1 && c === 0x5b) { this.escape = 2; return false; }
+      if (this.escape === 2 && c >= 0x30 && c <= 0x3f) return false;
+      this.escape = 0;
+      return false;
+    }
+    var wasCR = this.lastWasCR;
+    this.lastWasCR = c === 0x0d;
+    if (c === 0x0a && wasCR) return false; // "\r\n" is one Enter
+    if (c === CTRL_C) {
+      // Clears the input line; an interrupt raised on receipt (TCP worker) is done with.
+      this.runtime.clearInterrupt();
+      if (this.line !== "") {
+        this.removeInputLine();
+        this.line = "";
+      }
+      this.echoOffForLine = false;
+      return false;
+    }
+    if (c === DLE) { this.echoOffForLine = true; return false; }
+    if (c === 0x1b) { this.escape = 1; return false; }
+    if (c === 0x08 || c === 0x7f) {
+      if (this.line.length && this.line[this.line.length - 1] !== "\n") {
+        this.line = this.line.slice(0, -1);
+        if (this.echoOn()) this.output("\b \b");
+      }
+      return false;
+    }
+    if (c === 0x0d || c === 0x0a) return this.enter();
+    if (c < 0x20 && c !== 0x09) return false; // other control characters are ignored
+    this.returnInputLine();
+    this.line += String.fromCharCode(c);
+    if (this.echoOn()) this.output(String.fromCharCode(c));
+    return false;
+  }
+
+  private enter(): boolean {
+    var src = this.line;
+    if (!isComplete(src)) {
+      this.returnInputLine();
+      this.line += "\n";
+      if (this.echoOn()) this.output("\r\n:");
+      return false;
+    }
+    // jsiHandleNewLine: newline if echoing, the input line counts as removed, execute, `=value`.
+    var echo = this.echoOn();
+    this.returnInputLine();
+    if (echo) this.output("\r\n");
+    this.inputShown = false;
+    this.line = "";
+    var rt = this.runtime;
+    var r = rt.evaluate(src);
+    if (r.ok && echo) this.output("=" + rt.format(r.value) + "\r\n");
+    this.echoOffForLine = false;
+    rt.runPending();
+    return true;
+  }
+
+  private mangle(b: Buffer, drop: number, corrupt: number): Buffer {
+    var out: number[] = [];
+    for (var i = 0; i < b.length; i++) {
+      if (drop && this.prng.nextU32() / 4294967296 < drop) { this.dropped++; continue; }
+      var v = b[i];
+      if (corrupt && this.prng.nextU32() / 4294967296 < corrupt) v ^= 1 << this.prng.below(8);
+      out.push(v);
+    }
+    return Buffer.from(out);
+  }
+}
+
+export function createRepl(runtime: Runtime, opts?: ReplOptions): Repl {
+  return new Repl(runtime, opts);
+}

@@ -1,0 +1,33 @@
+// The TCP side of serveTcp, in a worker thread: it keeps reading sockets while the board's
+// main thread is busy running JavaScript, so a Ctrl-C (0x03) from the client can interrupt that
+// code at once through a shared flag, as Espruino's receive interrupt does. Plain ESM (no
+// TypeScript) so the worker starts without a loader.
+import { parentPort, workerData } from "node:worker_threads";
+import net from "node:net";
+
+const flag = new Int32Array(workerData.interrupt);
+const sockets = new Set();
+const server = net.createServer((sock) => {
+  sockets.add(sock);
+  sock.setNoDelay(true);
+  sock.on("data", (d) => {
+    if (d.includes(3)) Atomics.store(flag, 0, 1);
+    parentPort.postMessage({ t: "in", d });
+  });
+  const drop = () => sockets.delete(sock);
+  sock.on("close", drop);
+  sock.on("error", drop);
+});
+server.on("error", (e) => parentPort.postMessage({ t: "error", message: e.message, code: e.code }));
+server.listen(workerData.port, workerData.host, () => {
+  const a = server.address();
+  parentPort.postMessage({ t: "listening", host: a.address, port: a.port });
+});
+parentPort.on("message", (m) => {
+  if (m.t === "out") {
+    for (const s of sockets) if (!s.destroyed) s.write(Buffer.from(m.d));
+  } else if (m.t === "close") {
+    for (const s of sockets) s.destroy();
+    server.close(() => parentPort.postMessage({ t: "closed" }));
+  }
+});

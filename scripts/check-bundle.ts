@@ -1,0 +1,124 @@
+// The ES5 / Espruino gate for built bundles: they must parse as ECMAScript 5 (acorn,
+// ecmaVersion 5), and must not contain the patterns /work/shared/espruino-compat.md names as
+// failing on Espruino: ES2015 built-ins, prototype member access on built-ins (undefined there),
+// TypeScript's __extends/__spreadArray helpers, two-argument Object.create, and references to a
+// function declaration before it (Espruino does not hoist function declarations).
+// Usage: node --import tsx scripts/check-bundle.ts [files...]   (default: dist/*.js)
+import { parse } from "acorn";
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface Problem { line: number; column: number; what: string }
+
+var BANNED_GLOBALS = ["Map", "Set", "Symbol", "Promise", "WeakMap", "WeakSet", "Reflect", "Proxy", "__extends", "__spreadArray", "__spread", "__read", "__values", "__generator", "__awaiter"];
+var BANNED_MEMBERS: { [obj: string]: string[] } = {
+  Object: ["assign", "freeze", "entries", "values", "setPrototypeOf"],
+  Array: ["from", "of"],
+  Number: ["isInteger", "isNaN", "isFinite"],
+};
+var PROTO_OBJECTS = ["Array", "Function", "String"];
+var BANNED_ANY_MEMBER = ["lastIndexOf"];
+
+type Node = any;
+
+/** Visit every node; `fn` gets the node, its parent and the key under which it sits. */
+function walk(node: Node, fn: (n: Node, parent: Node, key: string) => boolean | void, parent: Node = null, key = ""): void {
+  if (!node || typeof node.type !== "string") return;
+  if (fn(node, parent, key) === false) return;
+  for (var k in node) {
+    if (k === "loc" || k === "start" || k === "end") continue;
+    var v = node[k];
+    if (Array.isArray(v)) for (var c of v) walk(c, fn, node, k);
+    else if (v && typeof v.type === "string") walk(v, fn, node, k);
+  }
+}
+
+/** An Identifier used as a value (not a property name, key or label). */
+function isReference(n: Node, parent: Node, key: string): boolean {
+  if (n.type !== "Identifier" || !parent) return n.type === "Identifier";
+  if (parent.type === "MemberExpression" && key === "property" && !parent.computed) return false;
+  if (parent.type === "Property" && key === "key" && !parent.computed) return false;
+  if ((parent.type === "FunctionDeclaration" || parent.type === "FunctionExpression") && key === "id") return false;
+  if (parent.type === "LabeledStatement" || parent.type === "BreakStatement" || parent.type === "ContinueStatement") return false;
+  return true;
+}
+
+function isFunction(n: Node): boolean {
+  return n.type === "FunctionDeclaration" || n.type === "FunctionExpression";
+}
+
+/** Statements of a body that reference one of its function declarations before the
+ * declaration, outside nested functions (code that runs while the body runs). */
+function useBeforeDeclaration(body: Node[], report: (n: Node, what: string) => void): void {
+  var declaredAt: { [name: string]: number } = {};
+  body.forEach(function (s, i) { if (s.type === "FunctionDeclaration") declaredAt[s.id.name] = i; });
+  body.forEach(function (s, i) {
+    if (s.type === "FunctionDeclaration") return; // its body runs later, when called
+    walk(s, function (n, parent, key) {
+      if (isFunction(n)) return false;
+      if (isReference(n, parent, key) && declaredAt[n.name] !== undefined && declaredAt[n.name] > i) {
+        report(n, "function " + n.name + " used before its declaration (Espruino does not hoist)");
+      }
+    });
+  });
+}
+
+/** Problems found in one bundle's source (empty: it passes). */
+export function checkBundle(src: string): Problem[] {
+  var out: Problem[] = [];
+  var ast: Node;
+  try {
+    ast = parse(src, { ecmaVersion: 5, locations: true });
+  } catch (e: any) {
+    return [{ line: e.loc ? e.loc.line : 0, column: e.loc ? e.loc.column : 0, what: "not ECMAScript 5: " + e.message }];
+  }
+  function report(n: Node, what: string) { out.push({ line: n.loc.start.line, column: n.loc.start.column, what: what }); }
+
+  walk(ast, function (n, parent, key) {
+    if (n.type === "Identifier" && isReference(n, parent, key) && BANNED_GLOBALS.indexOf(n.name) >= 0) {
+      report(n, n.name + " is not available on Espruino");
+    }
+    if (n.type === "MemberExpression" && !n.computed) {
+      var prop = n.property.name, obj = n.object;
+      if (obj.type === "Identifier" && BANNED_MEMBERS[obj.name] && BANNED_MEMBERS[obj.name].indexOf(prop) >= 0) {
+        report(n, obj.name + "." + prop + " is not available on Espruino");
+      }
+      if (BANNED_ANY_MEMBER.indexOf(prop) >= 0) report(n, "." + prop + " is not available on Espruino");
+      if (obj.type === "MemberExpression" && !obj.computed && obj.property.name === "prototype" &&
+          obj.object.type === "Identifier" && PROTO_OBJECTS.indexOf(obj.object.name) >= 0) {
+        report(n, obj.object.name + ".prototype." + prop + " is undefined on Espruino: call the method on an instance");
+      }
+    }
+    if (n.type === "CallExpression" && n.arguments.length >= 2 && n.callee.type === "MemberExpression" && !n.callee.computed &&
+        n.callee.object.type === "Identifier" && n.callee.object.name === "Object" && n.callee.property.name === "create") {
+      report(n, "Object.create with a properties argument throws on Espruino");
+    }
+    if (n.type === "Program") useBeforeDeclaration(n.body, report);
+    if (isFunction(n)) useBeforeDeclaration(n.body.body, report);
+  });
+  return out;
+}
+
+/** The bundles `npm run build` writes. */
+export function distBundles(dir = "dist"): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith(".js")).sort().map((f) => join(dir, f));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  var files = process.argv.slice(2);
+  if (!files.length) files = distBundles();
+  if (!files.length) {
+    console.error("check-bundle: no bundles: run `npm run build` first");
+    process.exit(2);
+  }
+  var bad = 0;
+  for (var f of files) {
+    var problems = checkBundle(readFileSync(f, "utf8"));
+    for (var p of problems) console.error(f + ":" + p.line + ":" + p.column + ": " + p.what);
+    if (problems.length) bad++;
+    else console.log(f + ": ES5 and Espruino-safe");
+  }
+  process.exit(bad ? 1 : 0);
+}

@@ -1,0 +1,33 @@
+// espdma repl against the virtual board: keys pass through, local commands, Ctrl-] quits.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { PassThrough } from "node:stream";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createVirtualBoard } from "../../host/virtual-board/index";
+import { replSession } from "../../host/cli/repl";
+
+test("typing, Ctrl-C, .upload, .dma and Ctrl-] to quit", async () => {
+  var vb = createVirtualBoard({ board: "pico" });
+  var input = new PassThrough(), output = new PassThrough();
+  var seen = "";
+  output.on("data", (b) => (seen += b.toString("latin1")));
+  var file = join(mkdtempSync(join(tmpdir(), "espdma-")), "u.js");
+  writeFileSync(file, "var espdma = { dump: function () { return 'DMA2 S0 EN=0'; } };\n");
+  var done = replSession({ board: vb }, { input, output });
+  var until = async (re: RegExp) => { for (var i = 0; i < 200 && !re.test(seen); i++) await new Promise((r) => setTimeout(r, 5)); assert.match(seen, re); };
+  await until(/Connected to virtual pico/);
+  input.write("6*7\r");
+  await until(/=42/);
+  input.write("1+\x03");             // Ctrl-C passes through and clears the line
+  input.write(".upload " + file + "\r");
+  await until(/uploaded \d+ bytes/);
+  input.write(".dma\r");
+  await until(/DMA2 S0 EN=0/);
+  input.write(".nope\r");
+  await until(/unknown local command/);
+  input.write("\x1d");
+  await done;
+  vb.close();
+});

@@ -1,0 +1,144 @@
+// The ES5 gate: the built bundles parse as ES5 and contain none of the patterns that fail on
+// Espruino (scripts/check-bundle.ts, proven here on a bad sample per pattern), and the bundle
+// really runs one memcpy in two ES5 engines, duktape and mujs, through a fake platform and
+// provider written in plain ES5 below.
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync, mkdtempSync, existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { checkBundle } from "../../scripts/check-bundle";
+
+var BUNDLES = ["dist/espdma.js", "dist/espdma.min.js"];
+if (existsSync("firmware/agent/index.ts")) BUNDLES.push("dist/espdma-agent.js", "dist/espdma-agent.min.js");
+
+describe("bundle scan", () => {
+  for (var f of BUNDLES) {
+    let file = f;
+    test(file + " parses as ES5 and has no Espruino-breaking pattern", () => {
+      assert.ok(existsSync(file), file + " missing: run npm run build");
+      assert.deepEqual(checkBundle(readFileSync(file, "utf8")), []);
+    });
+  }
+
+  var bad: [string, string, RegExp][] = [
+    ["arrow function", "var f = (x) => x;", /not ECMAScript 5/],
+    ["let", "let x = 1;", /not ECMAScript 5/],
+    ["class", "class A {}", /not ECMAScript 5/],
+    ["Map", "var m = new Map();", /Map is not available/],
+    ["Set", "var s = new Set();", /Set is not available/],
+    ["Symbol", "var s = Symbol('x');", /Symbol is not available/],
+    ["Promise", "Promise.resolve(1);", /Promise is not available/],
+    ["WeakMap", "var w = new WeakMap();", /WeakMap is not available/],
+    ["Object.assign", "var o = Object.assign({}, {a: 1});", /Object\.assign/],
+    ["Array.from", "var a = Array.from('ab');", /Array\.from/],
+    ["Object.freeze", "var o = Object.freeze({});", /Object\.freeze/],
+    ["Number.isInteger", "var b = Number.isInteger(1);", /Number\.isInteger/],
+    ["lastIndexOf", "var i = [1].lastIndexOf(1);", /\.lastIndexOf/],
+    ["Array.prototype", "var s = Array.prototype.slice.call([1]);", /Array\.prototype\.slice/],
+    ["Function.prototype", "var b = Function.prototype.bind;", /Function\.prototype\.bind/],
+    ["String.prototype", "var c = String.prototype.charAt.call('a', 0);", /String\.prototype\.charAt/],
+    ["__extends", "var B = (function (_super) { __extends(B, _super); function B() {} return B; })(A);", /__extends/],
+    ["__spreadArray", "var a = __spreadArray([], b, true);", /__spreadArray/],
+    ["Object.create with two arguments", "var o = Object.create(p, { x: { value: 1 } });", /Object\.create/],
+    ["call before declaration", "var x = later();\nfunction later() { return 1; }", /later used before its declaration/],
+    ["call before declaration in a function body", "(function () { go(); function go() {} })();", /go used before its declaration/],
+  ];
+  for (var b of bad) {
+    let [name, src, why] = b;
+    test("catches " + name, () => {
+      var problems = checkBundle(src);
+      assert.ok(problems.some((p) => why.test(p.what)), JSON.stringify(problems));
+    });
+  }
+
+  test("accepts what Espruino runs: instance methods, one-arg Object.create, define-before-use, property names", () => {
+    var ok = "function f() { return 1; }\nvar x = f();\nvar o = Object.create(null);\nvar a = [1, 2].slice(1);\n" +
+      "var p = { Map: 1, Set: 2 };\nvar q = p.Map + p.Set;\nfunction C() {}\nC.prototype.go = function () { return later(); };\nfunction later() { return x; }";
+    assert.deepEqual(checkBundle(ok), []);
+  });
+});
+
+// The ES5 harness: a fake platform (timer queue, addresses for buffers) and a fake provider
+// that copies bytes on start and reports completion on the next poll. Works with typed arrays
+// (duktape) and with plain arrays carrying byteLength (mujs has no typed arrays).
+var HARNESS = `
+var timers = [], seq = 0, now = 0, mem = [], nextAddr = 0x20000000;
+function mkbuf(n) {
+  var b;
+  if (typeof Uint8Array !== "undefined") b = new Uint8Array(n);
+  else { b = []; for (var i = 0; i < n; i++) b.push(0); b.byteLength = n; }
+  mem.push({ buf: b, addr: nextAddr });
+  nextAddr += n + 16;
+  return b;
+}
+function find(addr) {
+  for (var i = 0; i < mem.length; i++) if (mem[i].addr === addr) return mem[i].buf;
+  throw new Error("no buffer at " + addr);
+}
+var platform = {
+  peek32: function () { return 0; }, poke32: function () {},
+  addressOf: function (b) { for (var i = 0; i < mem.length; i++) if (mem[i].buf === b) return mem[i].addr; return 0; },
+  setTimeout: function (fn, ms) { var t = { fn: fn, at: now + ms, id: ++seq }; timers.push(t); return t.id; },
+  clearTimeout: function (id) { for (var i = 0; i < timers.length; i++) if (timers[i].id === id) { timers.splice(i, 1); return; } },
+  now: function () { return now; },
+  report: function (e) { print("Uncaught " + e.message); },
+  warn: function (m) { print("WARNING: " + m); },
+  boardName: function () { return "ES5"; }
+};
+var events = [];
+var provider = {
+  reachable: function (a, n) { return a >= 0x20000000; },
+  maxSegmentLen: function () { return 65535; },
+  allocChan: function (req) { return { name: "es5 chan" }; },
+  freeChan: function () {}, config: function () {},
+  prep: function (pc, req) { return { len: req.segments[0].len, expectedMs: 0, src: req.src, dst: req.dst }; },
+  start: function (pc, hw) {
+    var s = find(hw.src), d = find(hw.dst);
+    for (var i = 0; i < hw.len; i++) d[i] = s[i];
+    events.push({ chan: pc, kind: "complete" });
+  },
+  terminateAll: function () {}, synchronize: function () {},
+  residue: function () { return 0; }, pause: function () {}, resume: function () {},
+  poll: function (chans) { var e = events; events = []; return e; },
+  dump: function () { return "es5 chan idle"; }
+};
+var engine = espdma.createEngine(platform, provider);
+var ch = engine.requestChannel({ request: "mem2mem" });
+var src = mkbuf(8), dst = mkbuf(8);
+for (var i = 0; i < 8; i++) src[i] = i * 3 + 1;
+var got = "none";
+var cookie = ch.prepMemcpy(dst, src, 8, { callback: function (r) { got = r.result + " residue " + r.residue; } }).submit();
+ch.issuePending();
+for (var guard = 0; timers.length && guard < 100; guard++) {
+  timers.sort(function (a, b) { return a.at - b.at || a.id - b.id; });
+  var t = timers.shift(); now = t.at; t.fn();
+}
+var out = [];
+for (var j = 0; j < 8; j++) out.push(dst[j]);
+print("memcpy " + got + " status " + ch.txStatus(cookie).status + " dst " + out.join(","));
+try { ch.issuePending(); ch.terminateAsync(); ch.issuePending(); } catch (e) { print("after terminateAsync: " + e.code); }
+ch.synchronize();
+ch.release();
+print("timers left " + timers.length + " version " + espdma.version);
+`;
+
+var EXPECTED = "memcpy ok residue 0 status complete dst 1,4,7,10,13,16,19,22\nafter terminateAsync: EBUSY\ntimers left 0 version 0.1.0\n";
+
+describe("runs in ES5 engines", () => {
+  var dir = mkdtempSync(join(tmpdir(), "espdma-es5-"));
+  for (var engine of ["duk", "mujs"]) {
+    for (var f of ["dist/espdma.js", "dist/espdma.min.js"]) {
+      let eng = engine, file = f;
+      test(eng + " runs one memcpy with " + file, () => {
+        var script = join(dir, eng + "-" + file.replace(/\W/g, "_") + ".js");
+        writeFileSync(script, readFileSync(file, "utf8") + "\n" + HARNESS);
+        var r = spawnSync(eng, [script], { encoding: "utf8", timeout: 20000 });
+        assert.equal(r.error, undefined, eng + " not installed? " + r.error);
+        assert.equal(r.stdout, EXPECTED, "stderr: " + r.stderr);
+        assert.equal(r.status, 0);
+      });
+    }
+  }
+});

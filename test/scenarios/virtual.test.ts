@@ -1,0 +1,17 @@
+// Every scenario on the virtual Pico (stream DMA) and the virtual Original (channel DMA), with
+// the real driver bundle: the proof `npm start` gives, as a test.
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { runScenarios } from "../../host/scenarios/runner";
+import { scenarios } from "../../host/scenarios/catalog";
+
+for (const board of ["pico", "original"]) {
+  describe("scenarios on virtual " + board, () => {
+    test("all pass", async () => {
+      var rep = await runScenarios({ target: { virtual: board }, seed: 1 });
+      assert.equal(rep.scenarios.length, scenarios.length);
+      var failed = rep.scenarios.filter((s) => !s.passed).map((s) => s.name + ": " + (s.error || JSON.stringify(s.invariants.filter((c) => !c.passed))));
+      assert.deepEqual(failed, []);
+    });
+  });
+}

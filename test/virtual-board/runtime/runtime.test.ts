@@ -1,0 +1,256 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { makeRuntime, nextJob } from "./helpers";
+
+describe("sandbox globals: what Espruino has and no more", () => {
+  test("ES2015+ collections and reflection are absent; Promise and typed arrays present", () => {
+    var t = makeRuntime();
+    for (const name of ["Map", "Set", "WeakMap", "Symbol", "WeakRef", "Proxy", "Reflect", "BigInt"]) {
+      assert.equal(t.run("typeof " + name), "undefined", name);
+    }
+    assert.equal(t.run("typeof Object.freeze"), "undefined");
+    assert.equal(t.run("typeof Number.isInteger"), "undefined");
+    assert.equal(t.run("typeof [].lastIndexOf"), "undefined");
+    assert.equal(t.run("typeof Promise.race"), "undefined");
+    assert.equal(t.run("typeof Promise.all"), "function");
+    assert.equal(t.run("typeof Uint32Array + typeof DataView"), "functionfunction");
+    assert.equal(t.run("typeof require"), "function");
+    assert.equal(t.run("global === this"), true);
+  });
+
+  test("process.env names the board; process.memory counts variable blocks", () => {
+    var t = makeRuntime("pico");
+    assert.equal(t.run("process.env.BOARD"), "PICO_R1_3");
+    assert.equal(t.run("process.env.VERSION"), "2v25");
+    var m = t.run("process.memory()");
+    assert.equal(m.total, 5100);
+    assert.equal(m.blocksize, 16);
+    assert.equal(m.free + m.usage, m.total);
+    t.run("var big = new Uint8Array(1600)");
+    var m2 = t.run("process.memory()");
+    // 1600 bytes = 100 blocks of 16 bytes plus a flat-string header block
+    assert.equal(m2.usage - m.usage, 101);
+    var o = makeRuntime("original");
+    assert.equal(o.run("process.env.BOARD"), o.mcu.board.envBoard[0]);
+  });
+
+  test("getTime and timers follow simulated time", () => {
+    var t = makeRuntime();
+    t.run("var fired = []; setTimeout(function () { fired.push(getTime()); }, 250); var id = setInterval(function () { fired.push('i'); }, 100);");
+    assert.equal(typeof t.run("id"), "number");
+    t.loop.runFor(320);
+    var fired = t.run("fired");
+    assert.deepEqual(Array.from(fired).filter((x: any) => x === "i").length, 3);
+    var at = fired.find((x: any) => typeof x === "number");
+    assert.ok(at >= 0.25 && at < 0.26, "fired at " + at);
+    t.run("clearInterval(id)");
+    assert.equal(t.loop.pending(), 0);
+  });
+
+  test("print and console.log write lines with CR LF; objects as Espruino formats them", () => {
+    var t = makeRuntime();
+    t.run('print("a", 1, [1,2], {x:"y"}); console.log("b")');
+    assert.equal(t.text(), 'a 1 [ 1, 2 ] { x: "y" }\r\nb\r\n');
+  });
+});
+
+describe("flat typed arrays in the virtual SRAM", () => {
+  test("a large typed array is flat: its address is in SRAM and DMA-side writes are visible to JS", () => {
+    var t = makeRuntime();
+    var addr = t.run("var a = new Uint8Array(64); E.getAddressOf(a, true)");
+    var ram = t.mcu.board.ram[0];
+    assert.ok(addr >= ram.base && addr + 64 <= ram.base + ram.size);
+    assert.equal(t.mcu.heap.blockAt(addr)!.size, 64);
+    // A write through the bus (as the DMA would) is seen by the typed array, and back.
+    t.mcu.debugWrite(addr + 4, 4, 0x44332211);
+    assert.deepEqual(Array.from(t.run("a.subarray(4, 8)")), [0x11, 0x22, 0x33, 0x44]);
+    t.run("a[0] = 0xAB; poke32(E.getAddressOf(a, true) + 8, 0x01020304)");
+    assert.equal(t.mcu.debugRead(addr, 1), 0xab);
+    assert.equal(t.run("a[8] + a[11] * 256"), 0x04 + 0x01 * 256);
+    assert.equal(t.run("peek32(E.getAddressOf(a, true) + 8)"), 0x01020304);
+  });
+
+  test("small arrays are not flat (address 0); views add their byteOffset", () => {
+    var t = makeRuntime();
+    assert.equal(t.run("E.getAddressOf(new Uint8Array(8), true)"), 0);
+    assert.equal(t.run("E.getAddressOf(new Uint8Array(22), true)"), 0);
+    assert.notEqual(t.run("E.getAddressOf(new Uint8Array(23), true)"), 0);
+    var d = t.run("var w = new Uint32Array(16); var v = new Uint8Array(w.buffer, 12, 8); E.getAddressOf(v, true) - E.getAddressOf(w, true)");
+    assert.equal(d, 12);
+    assert.equal(t.run("E.getAddressOf(w.subarray(2), true) - E.getAddressOf(w, true)"), 8);
+    assert.equal(t.run("new Uint16Array([1,2,3])[2]"), 3);
+    var sl = t.run("var big = new Uint8Array(100); big[50] = 5; var part = big.slice(40, 90); [E.getAddressOf(part, true), part[10], E.getAddressOf(big.map(function (x) { return x + 1; }), true)]");
+    assert.ok(sl[0] > 0 && sl[2] > 0);
+    assert.equal(sl[1], 5);
+    assert.equal(t.run("new Uint8Array(40) instanceof Uint8Array"), true);
+  });
+
+  test("E.defrag moves live flat buffers to close the gaps, keeping their contents", async () => {
+    var t = makeRuntime();
+    t.run("var x = new Uint8Array(200); var y = new Uint8Array(200); y[0] = 99; var before = E.getAddressOf(y, true);");
+    t.run("x = undefined");
+    await nextJob();
+    var moved = t.run("E.defrag(); E.getAddressOf(y, true)");
+    var before = t.run("before");
+    assert.ok(moved < before, "y moved down from " + before + " to " + moved);
+    assert.equal(t.run("y[0]"), 99);
+    assert.equal(t.mcu.debugRead(moved, 1), 99);
+  });
+
+  test("a flat block whose typed array became unreachable is freed at the next collection", async () => {
+    var t = makeRuntime();
+    var addr = t.run("var z = new Uint8Array(512); E.getAddressOf(z, true)");
+    t.run("z = null");
+    await nextJob();
+    t.rt.collect();
+    assert.equal(t.mcu.heap.blockAt(addr), undefined);
+    // a block still referenced (held only by a closure) stays
+    var kept = t.run("var keep = (function () { var k = new Uint8Array(300); return function () { return E.getAddressOf(k, true); }; })(); keep()");
+    await nextJob();
+    t.rt.collect();
+    assert.ok(t.mcu.heap.blockAt(kept));
+  });
+
+  test("E.getSizeOf counts blocks; E.toArrayBuffer gives a flat buffer for long strings", () => {
+    var t = makeRuntime();
+    assert.equal(t.run("E.getSizeOf(new Uint8Array(160))"), 2 + 1 + 10);
+    assert.notEqual(t.run("E.getAddressOf(E.toArrayBuffer('abcdefghijklmnopqrstuvwxyz0123'), true)"), 0);
+    assert.equal(t.run("new Uint8Array(E.toArrayBuffer('AB'))[1]"), 66);
+  });
+});
+
+describe("errors, memory limits and board services", () => {
+  test("uncaught errors print as Espruino prints them, with the position", () => {
+    var t = makeRuntime();
+    var r = t.rt.evaluate("var q = 1;\nfoo();");
+    assert.equal(r.ok, false);
+    assert.equal(t.text(), 'Uncaught ReferenceError: "foo" is not defined\r\n at line 2 col 1\r\nfoo();\r\n^\r\n');
+    t.clear();
+    t.rt.evaluate("throw new Error('stop now')");
+    assert.match(t.text(), /^Uncaught Error: stop now\r\n at line 1 col 7\r\n/);
+    t.clear();
+    t.rt.evaluate("null.x");
+    assert.match(t.text(), /^Uncaught Error: Cannot read property 'x' of null/);
+    t.clear();
+    t.rt.evaluate("throw 'text'");
+    assert.match(t.text(), /^Uncaught "text"/);
+  });
+
+  test("an error in a timer callback is reported and the loop goes on", () => {
+    var t = makeRuntime();
+    t.run("var n = 0; setTimeout(function () { missing(); }, 5); setTimeout(function () { n++; }, 10);");
+    t.loop.runUntilIdle();
+    assert.match(t.text(), /Uncaught ReferenceError: "missing" is not defined/);
+    assert.equal(t.run("n"), 1);
+  });
+
+  test("promise jobs run after the evaluation or the timer that queued them; rejections print", async () => {
+    var t = makeRuntime();
+    t.run("var order = []; Promise.resolve(1).then(function (v) { order.push('then' + v); }); order.push('sync');");
+    assert.deepEqual(Array.from(t.run("order")), ["sync", "then1"]);
+    t.run("setTimeout(function () { Promise.resolve(2).then(function (v) { order.push('t' + v); }); order.push('timer'); }, 10)");
+    t.loop.runUntilIdle();
+    assert.deepEqual(Array.from(t.run("order")), ["sync", "then1", "timer", "t2"]);
+    t.run("Promise.reject(new Error('nobody catches')); new Promise(function (ok, no) { no(new Error('caught')); }).catch(function () { order.push('c'); });");
+    assert.match(t.text(), /Uncaught Error: nobody catches/);
+    assert.doesNotMatch(t.text(), /caught\r/);
+    assert.equal(t.run("order[order.length - 1]"), "c");
+    assert.equal(t.run("new Promise(function () {}) instanceof Promise"), true);
+  });
+
+  test("a bad bus access is an error in the sandbox, not a simulator crash", () => {
+    var t = makeRuntime();
+    var r = t.rt.evaluate("peek32(0x60000000)");
+    assert.equal(r.ok, false);
+    assert.match(t.text(), /^Uncaught Error: HardFault: .*0x60000000/);
+    var caught = t.run("var caught = ''; try { poke32(0x60000000, 1); } catch (e) { caught = e instanceof Error ? e.message : 'not an Error'; } caught");
+    assert.match(caught, /HardFault/);
+    assert.equal(t.run("1 + 1"), 2);
+  });
+
+  test("code too big for the board's variable store fails with Out of Memory, as on the board", () => {
+    var t = makeRuntime("pico");
+    var fn = "function f" + "() { return " + JSON.stringify("y".repeat(1000)) + "; }\n";
+    var big = "";
+    for (var i = 0; i < 80; i++) big += fn.replace("f()", "f" + i + "()");
+    var r = t.rt.evaluate(big);
+    assert.equal(r.ok, false);
+    assert.match(t.text(), /ERROR: Out of Memory!/);
+    t.clear();
+    var small = t.rt.evaluate("function g() { return 1; } g()");
+    assert.equal(small.ok, true);
+  });
+
+  test("redefining a function replaces its code's memory instead of adding to it", () => {
+    var t = makeRuntime("pico");
+    var body = JSON.stringify("z".repeat(2000));
+    for (var i = 0; i < 100; i++) {
+      var r = t.rt.evaluate("function same() { return " + body + "; }");
+      assert.equal(r.ok, true, "round " + i);
+    }
+    var m = t.run("process.memory()");
+    assert.ok(m.usage < 400, "usage " + m.usage);
+  });
+
+  test("loadBundle runs an IIFE bundle and offers it as require('espdma')", () => {
+    var t = makeRuntime();
+    var r = t.rt.loadBundle("var espdma = (function () { var exports = {}; exports.version = '9.9'; return exports; })();");
+    assert.equal(r.ok, true);
+    assert.equal(t.run('require("espdma").version'), "9.9");
+    assert.equal(t.run('require("espdma") === espdma'), true);
+  });
+
+  test("a simulated Ctrl-C interrupts a busy-wait on a register", () => {
+    var t = makeRuntime();
+    t.rt.interruptAtCycle = t.mcu.cycles + 50000;
+    var r = t.rt.evaluate("var spins = 0; while (true) { peek32(0x20000800); spins++; }");
+    assert.equal(r.ok, false);
+    assert.equal(r.ok === false && r.interrupted, true);
+    assert.equal(t.text(), "Execution Interrupted\r\n");
+    assert.ok(t.run("spins") > 0);
+  });
+
+  test("Storage: write with offset and size, read, readJSON, list, erase; kept over reset()", () => {
+    var t = makeRuntime();
+    t.run('var s = require("Storage"); s.write("log", "AB", 0, 6); s.write("log", "CD", 2)');
+    assert.equal(t.run('s.read("log")'), "ABCD\xff\xff");
+    assert.equal(t.run('s.read("log", 1, 2)'), "BC");
+    t.run('s.write("cfg", JSON.stringify({a: 5}))');
+    assert.equal(t.run('s.readJSON("cfg").a'), 5);
+    assert.deepEqual(Array.from(t.run("s.list()")), ["cfg", "log"]);
+    assert.deepEqual(Array.from(t.run("s.list(/^c/)")), ["cfg"]);
+    t.run('reset()');
+    t.rt.runPending();
+    assert.match(t.text(), /espruino\.com/);
+    assert.equal(t.run('typeof s'), "undefined");
+    assert.equal(t.run('require("Storage").read("cfg")'), '{"a":5}');
+    t.run('require("Storage").erase("cfg")');
+    assert.equal(t.run('require("Storage").read("cfg")'), undefined);
+    assert.throws(() => t.run('require("Storage").write("x".repeat(29), "1")'));
+  });
+
+  test("save() and load() replay the program; E.setBootCode runs at load; reset frees buffers", () => {
+    var t = makeRuntime();
+    t.run("var counter = 41; function bump() { return ++counter; }");
+    t.run("save()");
+    t.rt.runPending();
+    t.run("counter = 0; var buf = new Uint8Array(100); var bufAddr = E.getAddressOf(buf, true)");
+    var bufAddr = t.run("bufAddr");
+    t.run('E.setBootCode("var booted = true;")');
+    t.run("load()");
+    t.rt.runPending();
+    assert.equal(t.run("bump()"), 42);
+    assert.equal(t.run("booted"), true);
+    assert.equal(t.mcu.heap.blockAt(bufAddr), undefined);
+  });
+
+  test("Modules.addCached and require", () => {
+    var t = makeRuntime();
+    t.run('Modules.addCached("m1", "exports.twice = function (x) { return 2 * x; };")');
+    assert.equal(t.run('require("m1").twice(21)'), 42);
+    assert.equal(t.run('require("m1") === require("m1")'), true);
+    var r = t.rt.evaluate('require("nope")');
+    assert.equal(r.ok, false);
+    assert.match(t.text(), /Module "nope" not found/);
+  });
+});
