@@ -265,8 +265,9 @@ function exec(e: Env, s: any): any {
       ev(e, { t: "addr", buf: s.buf, addr: addrOf(buf(e, s.buf).view) });
       return;
     case "defrag":
-      E.defrag();
-      ev(e, { t: "defrag" });
+      call(e, "defrag", s, function () {
+        E.defrag();
+      });
       return;
     case "gc":
       process.memory();

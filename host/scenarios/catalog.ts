@@ -393,7 +393,7 @@ export const scenarios: Scenario[] = [
   },
   {
     name: "defrag-during-transfer",
-    title: "heap defragmentation during a transfer does not move its buffer",
+    title: "E.defrag() during a transfer is refused (EBUSY), the buffer stays put; allowed again after",
     invariants: [2, 7],
     program(ctx) {
       return [
@@ -401,13 +401,22 @@ export const scenarios: Scenario[] = [
         { op: "alloc", buf: "junk", len: 2048 }, { op: "alloc", buf: "t_dst", len: 256 },
         { op: "free", buf: "junk" }, { op: "gc" },
         ...capture(ctx.board, "c", "t", 256, 10000, { alloc: false }),
-        { op: "wait", ms: 5 }, { op: "addr", buf: "t_dst" }, { op: "defrag" }, { op: "addr", buf: "t_dst" },
+        { op: "wait", ms: 5 }, { op: "addr", buf: "t_dst" }, { op: "defrag", fails: true }, { op: "addr", buf: "t_dst" },
         { op: "waitCb", tx: "t", timeoutMs: 500 },
         { op: "checkValue", buf: "t_dst", value: 0xff },
         ...stopPacing(ctx.board), { op: "release", ch: "c" },
+        { op: "defrag" },
       ];
     },
-    expect: (t) => [oneCallback(7, t, "t")],
+    expect: (t) => {
+      var addrs = t.events.filter((e) => e.t === "addr").map((e) => e.addr);
+      return [
+        expectCall(2, t, "defrag", { code: "EBUSY", nth: 0 }, "E.defrag() while the transfer is in flight fails with EBUSY"),
+        expectThat(2, "the buffer did not move", addrs.length === 2 && addrs[0] === addrs[1] && addrs[0] > 0, "addresses " + addrs.join(", ")),
+        oneCallback(7, t, "t"),
+        expectCall(2, t, "defrag", { ok: true, nth: 1 }, "E.defrag() with nothing in flight succeeds"),
+      ];
+    },
   },
   {
     name: "race-demo",
@@ -417,19 +426,19 @@ export const scenarios: Scenario[] = [
     schedule: "adversarial",
     program(ctx) {
       var s: any[] = [{ op: "request", ch: "c", req: { dir: "mem2mem" } }];
-      var n = 8, len = 4096;
+      var n = 8, len = 1024;
       s.push({ op: "alloc", buf: "src", len }, { op: "fill", buf: "src", pattern: "src", seed: 5 });
       for (var k = 0; k < n; k++) {
         // Before the seed: terminate, then reuse the buffer at once (the hardware may still write it).
         var b = "legacy" + k;
         s.push({ op: "alloc", buf: b, len }, { op: "memcpy", ch: "c", tx: b, dst: b, src: "src", len, cb: false }, { op: "submit", tx: b }, { op: "issue", ch: "c" });
-        s.push({ op: "terminateAsync", ch: "c" }, { op: "fill", buf: b, pattern: "canary" }, { op: "synchronize", ch: "c" }, { op: "checkCanary", buf: b }, { op: "free", buf: b });
+        s.push({ op: "terminateAsync", ch: "c" }, { op: "fill", buf: b, pattern: "canary" }, { op: "synchronize", ch: "c" }, { op: "checkCanary", buf: b }, { op: "free", buf: b }, { op: "gc" });
       }
       for (var j = 0; j < n; j++) {
         // The seed's pattern: terminate, synchronize, then reuse.
         var c = "seed" + j;
         s.push({ op: "alloc", buf: c, len }, { op: "memcpy", ch: "c", tx: c, dst: c, src: "src", len, cb: false }, { op: "submit", tx: c }, { op: "issue", ch: "c" });
-        s.push({ op: "terminateAsync", ch: "c" }, { op: "synchronize", ch: "c" }, en(ctx.board, "c"), { op: "fill", buf: c, pattern: "canary" }, { op: "wait", ms: 1 }, { op: "checkCanary", buf: c }, { op: "free", buf: c });
+        s.push({ op: "terminateAsync", ch: "c" }, { op: "synchronize", ch: "c" }, en(ctx.board, "c"), { op: "fill", buf: c, pattern: "canary" }, { op: "wait", ms: 1 }, { op: "checkCanary", buf: c }, { op: "free", buf: c }, { op: "gc" });
       }
       s.push({ op: "release", ch: "c" });
       return s;

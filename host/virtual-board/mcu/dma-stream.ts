@@ -361,7 +361,7 @@ export class StreamDma implements DmaEngine, DmaMaster {
 
   /** Highest software priority first, then the lower stream number (RM0090 10.3.4 arbiter). */
   private pick(): Stream | undefined {
-    var best: Stream | undefined, st = this.streams;
+    var best: Stream | undefined = undefined, st = this.streams;
     for (var i = 0; i < st.length; i++) {
       var s = st[i];
       if (s.hasWork() && (!best || s.priority() > best.priority())) best = s;
@@ -400,7 +400,7 @@ export class StreamDma implements DmaEngine, DmaMaster {
   serveRequests(): void {
     if (!this.clocked()) return;
     for (;;) {
-      var best: Stream | undefined, st = this.streams;
+      var best: Stream | undefined = undefined, st = this.streams;
       for (var i = 0; i < st.length; i++) {
         var s = st[i];
         if (s.active && !s.stopping && !s.m2m && s.pending > 0 && s.ndtr > 0 && (!best || s.priority() > best.priority())) best = s;
