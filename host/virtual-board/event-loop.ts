@@ -87,6 +87,11 @@ export class EventLoop {
     return this.timers.length;
   }
 
+  /** The pending timers in due order (copies): what Espruino's global["\xff"].timers shows. */
+  list(): { id: number; due: number; interval: number; fn: TimerFn; args: any[] }[] {
+    return this.timers.map((t) => ({ id: t.id, due: t.due, interval: t.interval, fn: t.fn, args: t.args.slice() }));
+  }
+
   /** Due time (ms) of the next timer, or Infinity. */
   nextDue(): number {
     return this.timers.length ? this.timers[0].due : Infinity;

@@ -9,11 +9,15 @@
 // DMA writes visible to JS), freed when unreachable (WeakRef sweeps at command boundaries),
 // moved by E.defrag; process.memory()/E.getSizeOf in variable blocks; code charged to the
 // variable store (a too-big bundle fails with "ERROR: Out of Memory!"); Storage in a flash
-// model; reset/load/save/E.setBootCode; timers on simulated time; Espruino's REPL protocol.
+// model; reset/load/save/E.setBootCode and Espruino's boot sequence (power cycle included);
+// timers on simulated time, listed in global["\xff"].timers; Espruino's REPL protocol; Ctrl-C
+// on receipt on every transport (it interrupts code running one SysTick later).
 // Not modelled: syntax Espruino rejects (V8 parses ES2022), prototype-method quirks
 // (Array.prototype.slice is reachable here), E.toFlatString addresses (strings are engine
-// values), interrupting a synchronous loop by a real Ctrl-C (use runtime.interruptAtCycle;
-// a wall-clock watchdog of 20 s stops runaway REPL code), infinite loops inside timer callbacks.
+// values), a Ctrl-C sent on an in-process transport while code is already running (the
+// sender shares the thread; TCP reads in a worker and can), interrupting loops that never
+// touch peek/poke/getTime (a wall-clock watchdog of 20 s stops runaway REPL code), infinite
+// loops inside timer callbacks.
 import type { BoardDef } from "../../boards/types";
 import { findBoard } from "../../boards/index";
 import { createMcu, VirtualMcu } from "./mcu/index";

@@ -13,6 +13,9 @@ export interface Peripheral {
   write32(offset: number, value: number): void;
   /** false while its RCC clock is off: then it does not respond (see Rcc). */
   clocked(): boolean;
+  /** Registers the manual says must be accessed by words: a byte or half-word store is
+   * ignored (and traced), a narrow load returns its byte lane. */
+  readonly wordOnly?: boolean;
 }
 
 export class BusFaultError extends Error implements BusFault {

@@ -160,8 +160,11 @@ export class ChannelDma implements DmaEngine, DmaMaster {
       this.ctx.trace.push("en", { source: c.label, value: 1, ndtr: c.cndtr });
       if (c.hasWork()) this.wake();
     } else if (was && !c.enabled) {
-      // Disabling takes effect at once: an item in progress on the AHB is atomic. No flag is
-      // set (RM0008 13.3: TCIF only at the end of the transfer).
+      // Disabling takes effect at once. Checked against RM0008 13.4.3: EN "is set and cleared
+      // by software" and reads back as written; unlike the F4's SxCR.EN (RM0090 10.5.5) there
+      // is no "reads 1 until the current transfer has stopped". A transaction (load, store,
+      // CNDTR decrement, RM0008 13.3.1) is atomic in the model, so none is half done here.
+      // No flag is set: TCIF only at the end of the transfer (RM0008 13.3.5, 13.4.1).
       c.pending = 0;
       this.ctx.trace.push("en", { source: c.label, value: 0, ndtr: c.cndtr, why: "disabled" });
     }
@@ -217,7 +220,7 @@ export class ChannelDma implements DmaEngine, DmaMaster {
 
   /** Highest software priority, then the lower channel number (RM0008 13.3.2 arbiter). */
   private pick(): Channel | undefined {
-    var best: Channel | undefined;
+    var best: Channel | undefined = undefined;
     for (var i = 0; i < this.channels.length; i++) {
       var c = this.channels[i];
       if (c.hasWork() && (!best || c.priority() > best.priority())) best = c;
@@ -238,7 +241,9 @@ export class ChannelDma implements DmaEngine, DmaMaster {
   serveRequests(): void {
     if (!this.clocked()) return;
     for (;;) {
-      var best: Channel | undefined;
+      // `var` is function-scoped: without the explicit reset, `best` would keep the channel
+      // served last and the loop would serve it forever (the bug fixed in dma-stream.ts too).
+      var best: Channel | undefined = undefined;
       for (var i = 0; i < this.channels.length; i++) {
         var c = this.channels[i];
         if (!c.m2m && c.pending > 0 && c.hasWork() && (!best || c.priority() > best.priority())) best = c;

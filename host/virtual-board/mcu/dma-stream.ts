@@ -91,6 +91,8 @@ export class StreamDma implements DmaEngine, DmaMaster {
   readonly base: number;
   readonly size = 0x400;
   readonly periphApb1Only: boolean;
+  /** "The DMA registers have to be accessed by words (32 bits)" (RM0090 10.5, RM0368 9.5). */
+  readonly wordOnly = true;
   readyAt = 0;
   readonly streams: Stream[] = [];
   /** Trace every data item (off by default: it is the bulk of a trace). */

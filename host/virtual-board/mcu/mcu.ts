@@ -220,7 +220,9 @@ export class VirtualMcu implements Mcu {
       }
       var off = addr - p.base;
       if (size === 4) p.write32(off, value);
-      else {
+      else if (p.wordOnly) {
+        this.tracer.push("write_ignored", { periph: p.name, addr: addr, size: size, value: value, why: "word access only" });
+      } else {
         var sh = (off & 3) * 8, mask = size === 1 ? 0xff : 0xffff;
         p.write32(off & ~3, ((p.read32(off & ~3) & ~(mask << sh)) | ((value & mask) << sh)) >>> 0);
       }

@@ -1,5 +1,6 @@
 // Espruino's REPL on a byte stream (jsinteractive.c): `>` prompt, echo of typed characters,
 // a line that contains DLE (0x10) is neither echoed nor answered with `=value`, Ctrl-C (0x03)
+// interrupts code still running a SysTick after it arrived (on receipt, on any transport) and
 // clears the input line, input continues on `:` lines until its brackets balance, results
 // print as `=value`, and XOFF (0x13) / XON (0x11) go out as the input buffer fills and drains
 // (jsdevices.c: XOFF above 6/8 of the buffer, XON below 3/8). Timers run between input lines.
@@ -52,6 +53,8 @@ export class Repl {
   private inq: number[] = [];
   private inHead = 0;
   private xoff = false;
+  /** Ctrl-C bytes received and not yet reached in the queue. */
+  private ctrlCQueued = 0;
   private scheduled = false;
   private processing = false;
   private listeners: OutputListener[] = [];
@@ -136,10 +139,13 @@ export class Repl {
         return;
       }
       var c = b[i];
-      // Ctrl-C interrupts running JS on a board; here nothing runs while bytes arrive (one
-      // thread), so it only clears the line. Interrupting a busy loop is simulated with
-      // runtime.interruptAtCycle (a Ctrl-C arriving at a given simulated time).
+      // Ctrl-C acts on receipt, ahead of the queued input, whatever the transport (Espruino's
+      // receive interrupt calls jsiCtrlC): a command queued before it that is still running
+      // a SysTick later is interrupted. Reached in the queue while idle, it clears the line.
+      // Code busy when bytes arrive on this thread cannot see them: TCP reads in a worker.
+      if (c === CTRL_C) this.runtime.ctrlC();
       if (this.pendingIn() >= this.size && this.opts.overflow === "drop") { this.dropped++; continue; }
+      if (c === CTRL_C) this.ctrlCQueued++;
       this.inq.push(c);
       if (!this.xoff && this.pendingIn() >= this.highWater) {
         this.xoff = true;
@@ -149,15 +155,20 @@ export class Repl {
     this.schedule();
   }
 
-  /** Board reset in the middle of a stream: input lost, interpreter restarted, banner printed. */
+  /** Power cycle (or a reset in the middle of a stream): input lost, peripherals reset, the
+   * interpreter restarted, banner printed, then the boot code run as on power-on (the image
+   * save() wrote, .boot0-3, .bootcde; espruino.com/Saving "Boot Process"). */
   powerCycle(): void {
     this.inq = [];
     this.inHead = 0;
+    this.ctrlCQueued = 0;
     this.line = "";
     this.echoOffForLine = false;
-    this.runtime.hardReset();
+    this.runtime.powerReset();
     this.inputShown = false;
     this.output(banner(this.runtime.board));
+    this.runtime.boot(undefined, "power-on");
+    this.inputShown = false;
     this.returnInputLine();
     if (this.xoff) { this.xoff = false; this.output(Buffer.from([XON])); }
   }
@@ -192,14 +203,16 @@ export class Repl {
     setImmediate(() => { this.scheduled = false; this.tick(); });
   }
 
-  /** Process input up to one executed command, then run due timers, then come back. */
+  /** Process input up to one executed command, then run due timers, then come back. While
+   * a Ctrl-C is queued, go on up to it first: Espruino's idle loop handles the pending input
+   * events before it runs timers, so the Ctrl-C clears rather than hits a timer callback. */
   private tick(): void {
     if (this.closed) return;
     this.processing = true;
     try {
       while (this.inHead < this.inq.length) {
         var executed = this.char(this.inq[this.inHead++]);
-        if (executed) break;
+        if (executed && this.ctrlCQueued === 0) break;
       }
       if (this.inHead > 4096 || this.inHead === this.inq.length) { this.inq = this.inq.slice(this.inHead); this.inHead = 0; }
       if (this.xoff && this.pendingIn() <= this.lowWater) {
@@ -257,7 +270,8 @@ export class Repl {
     this.lastWasCR = c === 0x0d;
     if (c === 0x0a && wasCR) return false; // "\r\n" is one Enter
     if (c === CTRL_C) {
-      // Clears the input line; an interrupt raised on receipt (TCP worker) is done with.
+      // Clears the input line; an interrupt raised on receipt (ctrlC(), TCP worker) is done with.
+      if (this.ctrlCQueued > 0) this.ctrlCQueued--;
       this.runtime.clearInterrupt();
       if (this.line !== "") {
         this.removeInputLine();

@@ -40,6 +40,10 @@ const INTERRUPT = { espdmaInterrupt: true };
 
 interface Pending { kind: "reset" | "load" | "save"; arg?: unknown }
 
+/** What started the interpreter; it decides which boot files run (espruino.com/Saving,
+ * "Boot Process"): after reset() (hasBeenReset) neither the saved image nor .bootcde. */
+export type BootKind = "power-on" | "load" | "reset";
+
 export class Runtime {
   readonly mcu: Mcu;
   readonly loop: EventLoop;
@@ -68,6 +72,12 @@ export class Runtime {
   private interruptFlag = false;
   /** Cycle at which a simulated Ctrl-C arrives (fault injection / deterministic tests). */
   interruptAtCycle = Infinity;
+  /** A Ctrl-C received (ctrlC()) interrupts code still running this many cycles later:
+   * Espruino's receive interrupt sets EXEC_CTRL_C, a SysTick turns it into EXEC_CTRL_C_WAIT
+   * and the next one into EXEC_INTERRUPTED, unless the idle loop handled the Ctrl-C first
+   * (jsparse.h, EXEC_CTRL_C). The STM32 SysTick wraps every 2^24 cycles: one period. */
+  ctrlCDelayCycles = 1 << 24;
+  private ctrlCDue = Infinity;
   private modules = new Map<string, unknown>();
   private moduleCache = new Map<string, unknown>();
   private readonly write: (text: string) => void;
@@ -165,29 +175,55 @@ export class Runtime {
       this.saved = this.journal.slice();
       this.out("Compacting Flash...\r\nCalculating Size...\r\nWriting..\r\nCompressed " + this.journal.join("\n").length + " bytes\r\nChecking...\r\nDone!\r\n");
     } else if (p.kind === "reset") {
-      if (p.arg === true) this.flash.files.clear();
+      // reset(true) erases all of flash: the files and the image save() wrote there.
+      if (p.arg === true) { this.flash.files.clear(); this.saved = null; }
       this.hardReset();
       this.out(banner(this.board));
+      this.boot(undefined, "reset");
     } else {
       this.hardReset();
-      this.boot(typeof p.arg === "string" ? p.arg : undefined);
+      this.boot(typeof p.arg === "string" ? p.arg : undefined, "load");
     }
     return p;
   }
 
-  /** Start as on power-on / load(): saved code, then .bootcde (or the given Storage file). */
-  boot(file?: string): void {
-    if (file !== undefined) {
-      var src = this.readFile(file);
-      if (src !== undefined) this.evaluate(src, { filename: file });
-      return;
-    }
-    if (this.saved) {
+  /** Start the interpreter as Espruino does (espruino.com/Saving, "Boot Process"): unless it
+   * follows reset(), the image save() wrote; on power-on only, .bootPowerOn; always .boot0 to
+   * .boot3 and .bootrst; then, unless it follows reset() or .bootrst existed, .bootcde, or
+   * instead the file given to load(file); finally onInit(), unless after reset(). */
+  boot(file?: string, kind?: BootKind): void {
+    var k: BootKind = kind || (file !== undefined ? "load" : "power-on");
+    var reset = k === "reset";
+    if (!reset && this.saved) {
       var code = this.saved;
       for (var i = 0; i < code.length; i++) this.evaluate(code[i], { filename: "saved:" + i });
+      // The image is a state, not a program: the save() that wrote it (replayed from the
+      // journal) must not run again.
+      this.pending = null;
     }
-    var boot = this.readFile(".bootcde");
-    if (boot !== undefined) this.evaluate(boot, { filename: ".bootcde" });
+    var run = (name: string): boolean => {
+      var src = this.readFile(name);
+      if (src === undefined) return false;
+      this.evaluate(src, { filename: name });
+      return true;
+    };
+    if (k === "power-on") run(".bootPowerOn");
+    for (var b = 0; b < 4; b++) run(".boot" + b);
+    if (file !== undefined) run(file);
+    else if (!run(".bootrst") && !reset) run(".bootcde");
+    if (!reset && typeof this.g.onInit === "function") {
+      // Called, not evaluated: it must not enter the journal that save() keeps.
+      try { this.g.onInit(); } catch (e) { this.reportUncaught(e); }
+      this.checkRejections();
+    }
+  }
+
+  /** Power-on reset: the peripherals return to their reset state (DMA streams stop), the
+   * interpreter starts afresh; RAM contents are lost, flash (Storage, save()) is kept. The
+   * caller prints the banner, then calls boot(). */
+  powerReset(): void {
+    this.mcu.reset();
+    this.hardReset();
   }
 
   /** Clear everything as reset() does: new interpreter state, no timers, flat buffers freed. */
@@ -274,9 +310,22 @@ export class Runtime {
     this.shared = flag;
   }
 
-  /** The REPL has seen the Ctrl-C byte: forget a raised flag (nothing was running, or it stopped). */
+  /** A Ctrl-C byte arrived on the console (any transport), as Espruino's receive interrupt
+   * sees it, before the REPL reaches it in its input queue: code that is running then, or
+   * that starts before the REPL gets to the byte, is interrupted once it has run for
+   * ctrlCDelayCycles (at its next peek/poke/getTime). */
+  ctrlC(): void {
+    var due = this.mcu.cycles + this.ctrlCDelayCycles;
+    if (this.ctrlCDue === Infinity) this.ctrlCDue = due;
+    if (this.ctrlCDue < this.interruptAtCycle) this.interruptAtCycle = this.ctrlCDue;
+  }
+
+  /** The REPL has reached the Ctrl-C byte while idle: it only clears the line; forget the
+   * pending interrupt (nothing was running, or it stopped). */
   clearInterrupt(): void {
     if (this.shared) Atomics.store(this.shared, 0, 0);
+    if (this.ctrlCDue !== Infinity && this.interruptAtCycle === this.ctrlCDue) this.interruptAtCycle = Infinity;
+    this.ctrlCDue = Infinity;
   }
 
   private check(): void {
@@ -284,6 +333,7 @@ export class Runtime {
     if (this.interruptFlag || raised || this.mcu.cycles >= this.interruptAtCycle) {
       if (raised) Atomics.store(this.shared!, 0, 0);
       this.interruptAtCycle = Infinity;
+      this.ctrlCDue = Infinity;
       this.interruptFlag = true;
       throw INTERRUPT;
     }
@@ -366,6 +416,25 @@ export class Runtime {
     };
     g.clearTimeout = function (id?: number) { if (arguments.length === 0) loop.clearAll(); else loop.clearTimeout(id); };
     g.clearInterval = function (id?: number) { if (arguments.length === 0) loop.clearAll(); else loop.clearInterval(id); };
+    // Espruino keeps its timers in the hidden root: global["\xff"].timers, an array indexed by
+    // timer id (jsinteractive.c, JSI_TIMERS_NAME), each { time, callback, interval? }; tools
+    // count running timers there. A fresh snapshot per read; `time` is ms until due.
+    Object.defineProperty(g, "\xff", {
+      enumerable: false, configurable: true,
+      get: function () {
+        var root = vm.runInContext("({ timers: [], watches: [] })", ctx), now = loop.now();
+        var list = loop.list();
+        for (var k = 0; k < list.length; k++) {
+          var t = list[k], o = vm.runInContext("({})", ctx);
+          o.time = t.due - now;
+          o.callback = t.fn;
+          if (t.interval > 0) o.interval = t.interval;
+          if (t.args.length) o.args = vm.runInContext("[]", ctx).concat(t.args);
+          root.timers[t.id] = o;
+        }
+        return root;
+      },
+    });
     g.changeInterval = function (id: number, ms: number) {
       throw self.sandboxError("changeInterval(" + id + ", " + ms + ") is not modelled on the virtual board");
     };

@@ -73,7 +73,7 @@ describe("F1 channel DMA (RM0008 13)", () => {
     assert.equal(m.read32(DMA1_F1 + CMAR(4)), b.addr);
   });
 
-  test("clearing EN stops at once, without TCIF; the remaining count stays in CNDTR", () => {
+  test("clearing EN stops at once (EN reads 0 at once, RM0008 13.4.3), without TCIF; the remaining count stays in CNDTR", () => {
     var m = mcuFor(original);
     m.scheduler.next = () => 0;
     var a = m.heap.alloc(16)!, b = m.heap.alloc(16)!;

@@ -1,8 +1,8 @@
 // Memory with ownership, the heap, and the CPU side of the bus (faults, flash, alignment).
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { mcuFor, pico, original, f4discovery, startStream, streamFlags, fill, f4, DMA2_F4, M2M_WORDS } from "./helpers";
-import { isBusFault } from "../../../host/virtual-board/mcu/index";
+import { mcuFor, pico, original, f4discovery, startStream, streamFlags, fill, f4, f1, DMA2_F4, DMA1_F1, M2M_WORDS } from "./helpers";
+import { isBusFault, Prng } from "../../../host/virtual-board/mcu/index";
 
 describe("heap blocks", () => {
   test("a block's bytes are what the bus sees at its address, both ways", () => {
@@ -195,5 +195,72 @@ describe("CPU bus accesses", () => {
     m.advance(84000 - (m.cycles % 84000));
     assert.equal(m.ms(), Math.round(m.ms()));
     void streamFlags;
+  });
+});
+
+describe("bad register accesses never crash the simulator", () => {
+  test("F4 DMA registers are word-only (RM0090 10.5): byte and half-word stores are ignored and traced", () => {
+    var m = mcuFor(pico);
+    var ndtr = DMA2_F4 + f4.SNDTR(3);
+    m.write32(ndtr, 0x1234);
+    m.write8(ndtr, 0x56);
+    m.write16(ndtr, 0x789a);
+    assert.equal(m.read32(ndtr), 0x1234);
+    assert.equal(m.read8(ndtr + 1), 0x12, "a narrow load returns its byte lane");
+    assert.ok(m.trace.some((e) => e.type === "write_ignored" && e.addr === ndtr && e.why === "word access only"));
+  });
+
+  test("F1 DMA registers take bytes and half-words (RM0008 13.4): the other bytes are kept", () => {
+    var m = mcuFor(original);
+    var cndtr = DMA1_F1 + f1.CNDTR(2);
+    m.write32(cndtr, 0x1234);
+    m.write8(cndtr, 0x56);
+    assert.equal(m.read32(cndtr), 0x1256);
+    m.write16(cndtr + 2, 0xffff); // bits 31:16 are reserved
+    assert.equal(m.read32(cndtr), 0x1256);
+  });
+
+  test("NDTR and CNDTR keep 16 bits: 0x10005 reads back 5", () => {
+    var m = mcuFor(pico), o = mcuFor(original);
+    m.write32(DMA2_F4 + f4.SNDTR(0), 0x10005);
+    assert.equal(m.read32(DMA2_F4 + f4.SNDTR(0)), 5);
+    o.write32(DMA1_F1 + f1.CNDTR(1), 0x10005);
+    assert.equal(o.read32(DMA1_F1 + f1.CNDTR(1)), 5);
+  });
+
+  test("read-only registers ignore stores: LISR/HISR, ISR, IDR; write-only LIFCR reads 0", () => {
+    var m = mcuFor(pico);
+    var a = m.heap.alloc(16)!, b = m.heap.alloc(16)!;
+    startStream(m, DMA2_F4, 0, { par: a.addr, m0ar: b.addr, ndtr: 4, cr: M2M_WORDS });
+    m.advance(1000);
+    var lisr = m.read32(DMA2_F4 + f4.LISR);
+    assert.notEqual(lisr, 0);
+    m.write32(DMA2_F4 + f4.LISR, 0);
+    assert.equal(m.read32(DMA2_F4 + f4.LISR), lisr);
+    assert.equal(m.read32(DMA2_F4 + f4.LIFCR), 0);
+    var o = mcuFor(original);
+    o.write32(DMA1_F1 + f1.ISR, 0xffffffff);
+    assert.equal(o.read32(DMA1_F1 + f1.ISR), 0);
+  });
+
+  test("random accesses anywhere: only BusFaults are thrown, never anything else", () => {
+    for (const board of [pico, original, f4discovery]) {
+      var m = mcuFor(board);
+      var rng = new Prng(99);
+      for (var i = 0; i < 20000; i++) {
+        // Mostly peripheral and RAM space, some of everything else.
+        var r = rng.below(4);
+        var addr = r === 0 ? rng.nextU32() : r === 1 ? 0x40000000 + rng.below(0x30000) : r === 2 ? 0x40026000 + rng.below(0x800) : 0x20000000 + rng.below(0x20000);
+        var size = [1, 2, 4][rng.below(3)];
+        try {
+          if (rng.below(2)) {
+            if (size === 4) m.write32(addr, rng.nextU32()); else if (size === 2) m.write16(addr, rng.nextU32()); else m.write8(addr, rng.nextU32());
+          } else if (size === 4) m.read32(addr); else if (size === 2) m.read16(addr); else m.read8(addr);
+        } catch (e) {
+          if (!isBusFault(e)) throw e;
+        }
+      }
+      m.advance(100000); // whatever got enabled runs without crashing
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Clock and scheduler: determinism for a seed, scripted schedules, O(1) idle time.
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { mcuFor, pico, startStream, script, f4, DMA2_F4, RCC_F4, M2M_WORDS, fill } from "./helpers";
+import { mcuFor, pico, original, startStream, script, f4, f1, DMA2_F4, DMA1_F1, RCC_F4, RCC_F1, M2M_WORDS, fill } from "./helpers";
 import { Prng, adversarialChoice } from "../../../host/virtual-board/mcu/index";
 
 /** A small race: two copies run while the CPU polls and then aborts one of them. */
@@ -34,6 +34,31 @@ describe("scheduler", () => {
   test("adversarial: the same seed replays the same trace, bit for bit", () => {
     assert.equal(scenario(42), scenario(42));
     assert.equal(scenario(7), scenario(7));
+  });
+
+  test("adversarial: the same seed replays every trace event, memory byte and violation exactly", () => {
+    function run(seed: number) {
+      var m = mcuFor(pico, { schedule: "adversarial", seed: seed, traceBus: true, traceItems: true });
+      var a = m.heap.alloc(256)!, b = m.heap.alloc(256)!;
+      fill(a.data, 3);
+      startStream(m, DMA2_F4, 2, { par: a.addr, m0ar: b.addr, ndtr: 64, cr: M2M_WORDS });
+      var seen: number[] = [];
+      for (var i = 0; i < 6; i++) seen.push(m.read32(DMA2_F4 + f4.SNDTR(2)));
+      m.write32(DMA2_F4 + f4.SCR(2), M2M_WORDS); // abort, then free the destination early
+      m.heap.free(b);
+      while (m.read32(DMA2_F4 + f4.SCR(2)) & f4.CR_EN) {}
+      return { trace: JSON.stringify(m.trace), mem: Buffer.from(b.data).toString("hex"), violations: JSON.stringify(m.violations), seen: seen.join() };
+    }
+    var x = run(1234), y = run(1234);
+    assert.ok(x.trace.length > 1000);
+    assert.equal(y.trace, x.trace);
+    assert.equal(y.mem, x.mem);
+    assert.equal(y.violations, x.violations);
+    assert.equal(y.seen, x.seen);
+    // ...and another seed gives another interleaving: what the CPU saw in NDTR differs.
+    var seenBySeed = new Set<string>();
+    for (var s = 1; s <= 6; s++) seenBySeed.add(run(s).seen);
+    assert.ok(seenBySeed.size >= 2, "NDTR sequences: " + [...seenBySeed].join(" | "));
   });
 
   test("adversarial: different seeds can change the interleaving", () => {
@@ -147,5 +172,66 @@ describe("scheduler", () => {
     m.advance(45);
     assert.equal(m.read32(DMA2_F4 + f4.SNDTR(5)), 0);
     assert.equal(m.read32(DMA2_F4 + f4.HISR) & (0x3f << 6), (f4.TCIF | f4.HTIF) << 6, "no DMEIF");
+  });
+});
+
+// Regression: serveRequests() kept the stream/channel it had just served in a function-scoped
+// `var best` and served it again forever (a hang after the first paced request it served).
+// A request held back by a step-mode schedule of 0 is served at the next timer event, one
+// item per request; the guard turns the old endless loop into a failure instead of a hang.
+describe("step mode: latched requests are served once each at the next update (regression)", () => {
+  function guard(limit: number) {
+    var seen: number[] = [];
+    return {
+      seen,
+      onOutput: (v: number) => {
+        seen.push(v);
+        if (seen.length > limit) throw new Error("more items than update events: " + seen.join(","));
+      },
+    };
+  }
+
+  test("F4 stream, TIM1-paced, circular: one item per update, never more", () => {
+    var m = mcuFor(pico, { cpuAccessCycles: 1 });
+    m.write32(RCC_F4 + 0x30, m.read32(RCC_F4 + 0x30) | 1); // GPIOA
+    m.write32(RCC_F4 + 0x44, 1); // TIM1
+    var g = guard(20);
+    m.gpio[0].onOutput = g.onOutput;
+    var buf = m.heap.alloc(4)!;
+    buf.data.set([1, 2, 3, 4]);
+    var TIM1 = 0x40010000;
+    m.write32(TIM1 + 0x2c, 999);
+    m.write32(TIM1 + 0x0c, 0x100); // UDE
+    // Memory -> GPIOA ODR, bytes, circular: DMA2 stream 5 channel 6 = TIM1_UP (RM0090 table 43).
+    startStream(m, DMA2_F4, 5, { par: 0x40020014, m0ar: buf.addr, ndtr: 4, cr: (6 << f4.CR_CHSEL_SHIFT) | (1 << f4.CR_DIR_SHIFT) | f4.CR_MINC | f4.CR_CIRC });
+    m.scheduler.next = () => 0; // the CPU never lets the DMA run: only the update-time service does
+    m.write32(TIM1, 1);
+    m.advance(1000 * 6 + 500); // 6 updates: the first 5 requests are served at the next update
+    assert.deepEqual(g.seen, [1, 2, 3, 4, 1]);
+    assert.equal(m.read32(DMA2_F4 + f4.SNDTR(5)), 3);
+  });
+
+  test("F1 channel, TIM2-paced, circular: one item per update, never more", () => {
+    var m = mcuFor(original, { cpuAccessCycles: 1 });
+    m.write32(RCC_F1 + 0x18, 1 << 2); // APB2ENR.IOPAEN
+    m.write32(RCC_F1 + 0x1c, 1); // APB1ENR.TIM2EN
+    var g = guard(20);
+    m.gpio[0].onOutput = g.onOutput;
+    var buf = m.heap.alloc(4)!;
+    buf.data.set([1, 2, 3, 4]);
+    var TIM2 = 0x40000000;
+    m.write32(TIM2 + 0x2c, 719);
+    m.write32(TIM2 + 0x0c, 0x100);
+    // Memory -> GPIOA ODR (0x4001080C): DMA1 channel 2 = TIM2_UP (RM0008 table 78).
+    var ch = 2, base = DMA1_F1;
+    m.write32(base + f1.CPAR(ch), 0x4001080c);
+    m.write32(base + f1.CMAR(ch), buf.addr);
+    m.write32(base + f1.CNDTR(ch), 4);
+    m.write32(base + f1.CCR(ch), f1.CCR_DIR | f1.CCR_MINC | f1.CCR_CIRC | f1.CCR_EN);
+    m.scheduler.next = () => 0;
+    m.write32(TIM2, 1);
+    m.advance(720 * 6 + 360);
+    assert.deepEqual(g.seen, [1, 2, 3, 4, 1]);
+    assert.equal(m.read32(base + f1.CNDTR(ch)), 3);
   });
 });

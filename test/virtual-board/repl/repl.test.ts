@@ -212,3 +212,72 @@ describe("replay", () => {
     assert.equal(b.hash, a.hash);
   });
 });
+
+describe("boot process (espruino.com/Saving, 'Boot Process')", () => {
+  test("a power cycle resets the peripherals and runs the saved image, .boot0, .bootcde and onInit", async () => {
+    var b = board();
+    await b.send("\x10var kept = 7; function onInit() { print('init ' + kept); }\n\x10save()\n");
+    await b.send('\x10require("Storage").write(".boot0", "var b0 = 1;"); E.setBootCode("var bc = 2;");\n');
+    var RCC_AHB1ENR = 0x40023830;
+    b.vb.eval("poke32(" + RCC_AHB1ENR + ", 1 << 22)"); // DMA2EN
+    await b.send("\x10var lost = 1;\n");
+    b.take();
+    b.vb.repl.powerCycle();
+    var out = b.take();
+    assert.match(out, /espruino\.com[\s\S]*init 7\r\n>$/, "banner, then onInit's output, then the prompt");
+    assert.equal(b.vb.eval("typeof lost"), "undefined");
+    assert.deepEqual(JSON.parse(b.vb.eval("JSON.stringify([kept, b0, bc])") as string), [7, 1, 2]);
+    assert.equal(b.vb.eval("peek32(" + RCC_AHB1ENR + ") & (1 << 22)"), 0, "RCC back to its reset value");
+  });
+
+  test("reset() runs .boot0 and .bootrst but neither the saved image nor .bootcde; load() runs them", async () => {
+    var b = board();
+    await b.send("\x10var kept = 7;\n\x10save()\n");
+    await b.send('\x10require("Storage").write(".boot0", "var b0 = 1;"); E.setBootCode("var bc = 2;");\n');
+    await b.send("\x10reset();\n");
+    assert.deepEqual(JSON.parse(b.vb.eval("JSON.stringify([typeof kept, typeof b0, typeof bc])") as string), ["undefined", "number", "undefined"]);
+    await b.send("\x10load();\n");
+    assert.deepEqual(JSON.parse(b.vb.eval("JSON.stringify([kept, b0, bc])") as string), [7, 1, 2]);
+    // .bootrst replaces .bootcde (Save on Send)
+    await b.send('\x10require("Storage").write(".bootrst", "var br = 3;");\n\x10load();\n');
+    assert.deepEqual(JSON.parse(b.vb.eval("JSON.stringify([typeof bc, br])") as string), ["undefined", 3]);
+    // reset(true) erases flash, the saved image with it
+    await b.send("\x10reset(true);\n\x10load();\n");
+    assert.deepEqual(JSON.parse(b.vb.eval("JSON.stringify([typeof kept, typeof b0, typeof br])") as string), ["undefined", "undefined", "undefined"]);
+  });
+});
+
+describe("Ctrl-C acts on receipt, on every transport (jsiCtrlC, EXEC_CTRL_C)", () => {
+  test("a busy command queued before the Ctrl-C is interrupted; the line after it runs", async () => {
+    var b = board();
+    await b.send("var n = 0; while (1) { peek32(0x20000800); n++; }\n\x03typeof zz\n");
+    assert.equal(b.take(), 'var n = 0; while (1) { peek32(0x20000800); n++; }\r\nExecution Interrupted\r\n>typeof zz\r\n="undefined"\r\n>');
+    // Stopped one SysTick period after the Ctrl-C arrived, not by the wall-clock watchdog.
+    assert.ok((b.vb.eval("n") as number) <= b.vb.runtime.ctrlCDelayCycles / b.vb.mcu.scheduler.cpuAccessCycles + 1);
+  });
+
+  test("reached while idle it only clears the line: a command after it is not interrupted", async () => {
+    var b = board();
+    b.vb.runtime.ctrlCDelayCycles = 1000; // shorter than the command below
+    await b.send("\x03var n = 0; for (var i = 0; i < 50; i++) { peek32(0x20000800); n++; } n\n");
+    assert.match(b.take(), /=50\r\n>$/);
+  });
+
+  test("a command that ends before the delay is not interrupted", async () => {
+    var b = board();
+    await b.send("peek32(0x20000800) + 1\n\x03");
+    assert.match(b.take(), /=1\r\n>$/);
+    await b.send("2\n");
+    assert.equal(b.take(), "2\r\n=2\r\n>");
+  });
+});
+
+describe("Ctrl-C and timers", () => {
+  test("a Ctrl-C queued behind a command is handled before timers run: it does not hit a timer callback", async () => {
+    var b = board();
+    // The chain's callbacks run long after the Ctrl-C's delay (one SysTick period).
+    await b.send("\x10var ticks = 0; function t() { peek32(0x20000800); if (++ticks < 30) setTimeout(t, 100); } setTimeout(t, 100);\n\x03");
+    assert.doesNotMatch(b.take(), /Interrupted/);
+    assert.equal(b.vb.eval("ticks"), 30);
+  });
+});

@@ -45,6 +45,34 @@ describe("transports", () => {
     vb.close();
   });
 
+  test("Ctrl-C over the in-process duplex stream interrupts the busy command queued before it", async () => {
+    var vb = createVirtualBoard({ board: "pico" });
+    var s = vb.stream();
+    var got = until(s, (t) => t.endsWith("=true\r\n>"));
+    s.write("var n = 0; while (true) { peek32(0x20000800); n++; }\n");
+    s.write("\x03n > 0\n");
+    assert.match(await got, /Execution Interrupted\r\n>n > 0\r\n=true\r\n>$/);
+    // Stopped by the Ctrl-C one SysTick period after it arrived, not by the 20 s watchdog.
+    var accesses = vb.runtime.ctrlCDelayCycles / vb.mcu.scheduler.cpuAccessCycles;
+    assert.ok((vb.eval("n") as number) <= accesses + 1, "iterations: " + vb.eval("n"));
+    s.destroy();
+    vb.close();
+  });
+
+  test("Ctrl-C through serialport's stream over the mock binding does the same", async () => {
+    var vb = createVirtualBoard({ board: "original" });
+    var detach = vb.attachMockPort("/dev/espdma-test1");
+    var port = new SerialPortStream({ binding: MockBinding, path: "/dev/espdma-test1", baudRate: 115200, autoOpen: false });
+    await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
+    var got = until(port, (t) => t.endsWith("=2\r\n>"));
+    port.write("var n = 0; while (true) { peek32(0x20000800); n++; }\n\x031+1\n");
+    assert.match(await got, /Execution Interrupted\r\n>1\+1\r\n=2\r\n>$/);
+    assert.ok((vb.eval("n") as number) <= vb.runtime.ctrlCDelayCycles / vb.mcu.scheduler.cpuAccessCycles + 1);
+    await new Promise<void>((res) => port.close(() => res()));
+    detach();
+    vb.close();
+  });
+
   test("TCP: a raw client gets the REPL", async () => {
     var srv = await serveTcp({ board: "f4discovery", port: 0, pace: "fast" });
     var sock = net.connect(srv.address.port, srv.address.host);
@@ -98,4 +126,45 @@ describe("transports", () => {
     assert.equal(code, 0);
     assert.equal(srv.board.runtime.g.pad29, "pppppppppppp");
   });
+
+  test("`espdma sim --board pico --tcp HOST:PORT` serves the espruino CLI (upload a file, evaluate)", { timeout: 60000 }, async () => {
+    var port = await freePort();
+    var sim = spawn(process.execPath, ["bin/espdma.js", "sim", "--board", "pico", "--tcp", "127.0.0.1:" + port], { stdio: ["ignore", "pipe", "pipe"] });
+    var simOut = "";
+    sim.stderr.on("data", (d) => { simOut += d; });
+    try {
+      simOut += await until(sim.stdout, (t) => /listening on tcp:/.test(t));
+      var dir = mkdtempSync(join(tmpdir(), "espdma-sim-"));
+      var file = join(dir, "up.js");
+      var src = "var b = 20 + 1;\n"; // over 512 bytes: see the test above
+      for (var i = 0; i < 30; i++) src += "var q" + i + " = \"" + "q".repeat(12) + "\";\n";
+      writeFileSync(file, src);
+      var cli = spawn(process.execPath, ["node_modules/espruino/bin/espruino-cli.js", "--no-ble", "-p", "tcp://127.0.0.1:" + port, file, "-e", "print(b * 2, process.env.BOARD)"], { stdio: ["ignore", "pipe", "pipe"] });
+      var out = "";
+      cli.stdout.on("data", (d) => { out += d; });
+      cli.stderr.on("data", (d) => { out += d; });
+      var code = await new Promise<number | null>((res) => cli.on("close", (c) => res(c)));
+      assert.match(out, /Connected/);
+      assert.match(out, /Upload Complete/);
+      assert.match(out, /--\] [\x11\x13>]*42 PICO_R1_3\r?\n/);
+      assert.equal(code, 0);
+    } finally {
+      // `espdma sim` serves until interrupted (SIGINT), then closes and exits cleanly.
+      var exited = new Promise<number | null>((res) => sim.on("close", (c) => res(c)));
+      sim.kill("SIGINT");
+      assert.equal(await exited, 0, simOut);
+    }
+  });
 });
+
+/** A TCP port nobody listens on right now (tests run in parallel: no fixed 8023). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    var srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      var p = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(p));
+    });
+  });
+}

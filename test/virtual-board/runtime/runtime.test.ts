@@ -254,3 +254,65 @@ describe("errors, memory limits and board services", () => {
     assert.match(t.text(), /Module "nope" not found/);
   });
 });
+
+describe("more of what Espruino has", () => {
+  test('global["\\xff"].timers lists the running timers by id, as the agent counts them', () => {
+    var t = makeRuntime();
+    var count = 'var root = global["\\xff"], tm = root && root.timers, n = -1; if (tm) { n = 0; for (var k in tm) if (tm[k]) n++; } n';
+    assert.equal(t.run(count), 0);
+    t.run("var a = setTimeout(function () {}, 100), b = setInterval(function () {}, 50, 'x');");
+    assert.equal(t.run(count), 2);
+    assert.equal(t.run('Object.keys(global["\\xff"].timers).join()'), t.run("[a, b].join()"));
+    assert.equal(t.run('global["\\xff"].timers[b].interval'), 50);
+    assert.equal(t.run('global["\\xff"].timers[a].interval'), undefined);
+    assert.equal(t.run('typeof global["\\xff"].timers[a].callback'), "function");
+    assert.equal(t.run('Object.keys(global).indexOf("\\xff")'), -1, "hidden from enumeration");
+    t.loop.runFor(120); // the timeout fired, the interval keeps running
+    assert.equal(t.run(count), 1);
+    t.run("clearInterval(b)");
+    assert.equal(t.run(count), 0);
+  });
+
+  test("peek32/poke32 array forms read and write consecutive words", () => {
+    var t = makeRuntime();
+    t.run("var buf = new Uint32Array(8); var at = E.getAddressOf(buf, true); poke32(at, [1, 2, 3]);");
+    assert.equal(t.run("buf.slice(0, 4).join()"), "1,2,3,0");
+    assert.equal(t.run("var p = peek32(at, 3); (p instanceof Uint32Array) + ':' + p.join()"), "true:1,2,3");
+  });
+
+  test("E.toFlatString returns the string; when RAM is short it defragments first (moving flat buffers)", async () => {
+    var t = makeRuntime();
+    assert.equal(t.run('E.toFlatString("abc")'), "abc");
+    // Fill the heap with buffers, drop every other one, then ask for a flat string that fits
+    // only after compaction: the survivors move.
+    t.run("var keep = []; var tmp = []; for (var i = 0; i < 40; i++) { var x = new Uint8Array(1500); (i % 2 ? tmp : keep).push(x); }");
+    t.run("tmp = undefined; x = undefined;");
+    await nextJob();
+    assert.equal(t.rt.collect(), 20, "the dropped buffers are freed");
+    var before = t.run("E.getAddressOf(keep[1], true)");
+    var free = t.mcu.heap.total() - t.mcu.heap.used();
+    t.run("var s = E.toFlatString(new Array(" + Math.floor(free / 2 + 64) + ").join('q'))");
+    assert.notEqual(t.run("E.getAddressOf(keep[1], true)"), before);
+  });
+
+  test("memory limits are per board: the same code fits a wifi's variable store but not a pico's", () => {
+    var fn = "function f() { return " + JSON.stringify("y".repeat(1000)) + "; }\n";
+    var big = "";
+    for (var i = 0; i < 80; i++) big += fn.replace("f()", "f" + i + "()");
+    var pico = makeRuntime("pico"), wifi = makeRuntime("wifi");
+    assert.equal(pico.rt.evaluate(big).ok, false);
+    assert.match(pico.text(), /ERROR: Out of Memory!/);
+    assert.equal(wifi.rt.evaluate(big).ok, true, wifi.text());
+  });
+
+  test("bad accesses from JavaScript: unaligned peripheral word, byte store to a word-only DMA register", () => {
+    var t = makeRuntime();
+    t.run("poke32(0x40023830, 1 << 22)"); // RCC AHB1ENR.DMA2EN
+    var r = t.rt.evaluate("peek32(0x40026402)");
+    assert.equal(r.ok, false);
+    assert.match(t.text(), /HardFault: unaligned access to DMA2/);
+    t.run("poke32(0x40026414, 100); poke8(0x40026414, 7)"); // DMA2 S0NDTR
+    assert.equal(t.run("peek32(0x40026414)"), 100);
+    assert.equal(t.run("peek32(0x20000001) >= 0"), true, "unaligned SRAM words are fine (ARMv7-M A3.2.1)");
+  });
+});
