@@ -27,7 +27,7 @@ export function program(): Command {
   targetOptions(p.command("test").description("run the test scenarios on a board and check the invariants"))
     .option("-s, --scenario <name>", "run only this scenario (repeatable, or comma-separated); names: " + scenarios.map((s) => s.name).join(", "), collect, [])
     .option("--seed <n>", "seed of random sizes/offsets and of the virtual board's scheduler", "1")
-    .option("--json", "print one JSON object {board, scenarios, passed, failed} and nothing else")
+    .option("--json", "print one JSON object {board, scenarios, passed, failed} and nothing else (with \"error\" when the run could not go on)")
     .option("--junit <file>", "also write a JUnit XML report")
     .option("--bundle <file>", "upload this driver bundle instead of dist/espdma.min.js (e.g. dist/espdma.js to debug)")
     .action(async (o) => { process.exitCode = await testCommand(o); });

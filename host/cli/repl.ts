@@ -2,7 +2,7 @@
 // Ctrl-C included); Ctrl-] quits. A line that starts with "." is a local command, typed locally:
 //   .dma           print the driver's decoded register dump (espdma.dump())
 //   .upload FILE   send a file's code to the board (DLE lines, flow control)
-import { readFileSync } from "node:fs";
+import { readCode } from "../link/code";
 import type { Readable, Writable } from "node:stream";
 import { openLink, LinkTarget } from "../link/open";
 
@@ -30,7 +30,7 @@ export async function replSession(t: LinkTarget, io: ReplIo): Promise<void> {
     try {
       if (m && m[1] === "dma") await c.sendLine('print(typeof espdma!=="undefined"&&espdma.dump?espdma.dump():"espdma is not loaded: flash it or .upload dist/espdma.min.js")');
       else if (m && m[1] === "upload" && m[2]) {
-        var code = readFileSync(m[2], "latin1");
+        var code = readCode(m[2]);
         await c.upload(code);
         out.write("uploaded " + code.length + " bytes\r\n");
       } else out.write("unknown local command " + JSON.stringify(cmd) + " (.dma, .upload FILE)\r\n");

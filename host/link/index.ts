@@ -7,4 +7,5 @@ export type { Transport } from "./transport";
 export { ReplClient, DLE, CTRL_C, XON, XOFF } from "./repl-client";
 export type { ReplClientOptions } from "./repl-client";
 export { openLink, parseTcp } from "./open";
+export { asciiCode, readCode } from "./code";
 export type { LinkTarget, OpenedLink } from "./open";

@@ -7,6 +7,7 @@
 import { EventEmitter } from "node:events";
 import { FrameParser, Frame } from "./frame";
 import { LinkError, Transport } from "./transport";
+import { asciiCode } from "./code";
 
 export const DLE = "\x10", CTRL_C = "\x03", XON = 0x11, XOFF = 0x13;
 /** Part of the banner Espruino prints after a reset (jswrap_interactive.c). */
@@ -122,7 +123,11 @@ export class ReplClient extends EventEmitter {
         test, resolve, reject, what,
         timer: setTimeout(() => {
           this.waiters = this.waiters.filter((x) => x !== w);
-          reject(new LinkError("No answer from the board on " + this.transport.description + " within " + timeoutMs + " ms while " + what + ". Is it powered and running Espruino at this baud rate? Try `espdma repl` to look.", "ETIMEDOUT"));
+          // Something came back, but not the answer: the board is alive and our line reached it
+          // damaged (noise), or it is busy printing. Say what it printed rather than "no answer".
+          var got = this.text.replace(/[\r\n>:]+/g, " ").replace(/\x1b\[J/g, "").trim();
+          if (got) reject(new LinkError("The board on " + this.transport.description + " did not give the expected answer within " + timeoutMs + " ms while " + what + "; it printed " + abbreviate(got) + ". Noise on the line garbles commands: check the cable, lower the baud rate, and retry.", "EGARBLED"));
+          else reject(new LinkError("No answer from the board on " + this.transport.description + " within " + timeoutMs + " ms while " + what + ". Is it powered and running Espruino at this baud rate? Try `espdma repl` to look.", "ETIMEDOUT"));
         }, timeoutMs),
       };
       this.waiters.push(w);
@@ -209,7 +214,7 @@ export class ReplClient extends EventEmitter {
    * Evaluate an expression on the board and return its value (through JSON). A throw on the
    * board rejects with a LinkError whose message is the board's, code "EREMOTE".
    */
-  async eval<T = any>(expr: string, timeoutMs = this.opts.timeoutMs, what = "evaluating " + abbreviate(expr)): Promise<T> {
+  async eval<T = any>(expr: string, timeoutMs = this.opts.timeoutMs, what = "evaluating " + abbreviate(expr), opts: { failOnUncaught?: boolean } = {}): Promise<T> {
     var id = this.nextId++;
     var open = "<#" + id + "#", close = "#" + id + "#>";
     var code =
@@ -217,12 +222,18 @@ export class ReplClient extends EventEmitter {
       "print(" + JSON.stringify(open) + "+JSON.stringify(r)+" + JSON.stringify(close) + ");})()";
     this.mark();
     await this.sendLine(code);
+    var uncaught: string | null = null;
     var body = await this.waitFor((t) => {
       var i = t.indexOf(open);
+      // The wrapper catches whatever the expression throws, so an "Uncaught" error line means
+      // the line itself did not parse (noise), unless a timer of the board's own code threw:
+      // callers whose command is idempotent ask to fail at once and send it again.
+      if (i < 0 && opts.failOnUncaught) { var m = /Uncaught [^\r\n]*\r?\n/.exec(t); if (m) { uncaught = m[0].trim(); return "\u0000"; } }
       if (i < 0) return undefined;
       var j = t.indexOf(close, i);
       return j < 0 ? undefined : t.slice(i + open.length, j);
     }, timeoutMs, what);
+    if (uncaught !== null) throw new LinkError("The board could not run the command sent while " + what + " (" + uncaught + "): noise on the line damaged it.", "EGARBLED");
     var r: any;
     try {
       r = JSON.parse(body);
@@ -235,7 +246,7 @@ export class ReplClient extends EventEmitter {
 
   /** Upload code (a bundle) by sending it as DLE lines, chunked with flow control. */
   async upload(code: string, onProgress?: (sent: number, total: number) => void): Promise<void> {
-    await this.sendLine(code, onProgress);
+    await this.sendLine(asciiCode(code), onProgress);
   }
 
   async close(): Promise<void> {

@@ -49,16 +49,38 @@ export class StreamTransport implements Transport {
     s.on("close", () => this.closed.emit());
     s.on("error", (e: Error) => this.closed.emit(e));
   }
+  /** Longest a write may take to be handed over (a port stuck in hardware flow control never
+   * completes a write): then it fails instead of hanging. */
+  writeTimeoutMs = 10000;
+
   write(data: Buffer | string): Promise<void> {
     var s = this.stream;
     if (!s || s.destroyed) return Promise.reject(new LinkError("Cannot write to " + this.description + ": the link is closed", "ECLOSED"));
-    return new Promise((resolve, reject) => s!.write(data, (err) => (err ? reject(err) : resolve())));
+    var ms = this.writeTimeoutMs;
+    return new Promise((resolve, reject) => {
+      var t = setTimeout(() => reject(new LinkError("Writing to " + this.description + " stalled for " + ms + " ms: the port does not take data (flow control held, device gone?). Unplug and replug the board, then retry.", "EWRITE")), ms);
+      s!.write(data, (err) => {
+        clearTimeout(t);
+        if (err) reject(new LinkError("Cannot write to " + this.description + ": " + err.message, "EWRITE"));
+        else resolve();
+      });
+    });
   }
   onData(fn: (b: Buffer) => void): () => void { return this.data.add(fn); }
   onClose(fn: (err?: Error) => void): () => void { return this.closed.add(fn); }
+  /** Resolves once the port is really closed (serialport releases its lock only then, so an
+   * immediate reopen, e.g. flash then test, would find the port busy); bounded. */
   async close(): Promise<void> {
-    if (this.stream && !this.stream.destroyed) this.stream.destroy();
+    var s: any = this.stream;
     this.stream = null;
+    if (!s || s.destroyed) return;
+    await new Promise<void>((resolve) => {
+      var t = setTimeout(resolve, 2000);
+      var done = () => { clearTimeout(t); resolve(); };
+      // A serialport stream's destroy() does not close the port: close it first.
+      if (typeof s.close === "function" && s.isOpen) s.close(() => { s.destroy(); done(); });
+      else { s.once("close", done); s.destroy(); }
+    });
   }
 }
 

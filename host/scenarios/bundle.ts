@@ -1,7 +1,8 @@
 // The code the host uploads: the driver bundle and the agent bundle (dist/). Builds them when
 // missing: the driver with the project's rollup config, the agent in memory when the config has
 // no entry for it.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { asciiCode, readCode } from "../link/code";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
@@ -24,7 +25,7 @@ var agentCache: string | null = null;
 
 /** The agent bundle: dist/espdma-agent.min.js, or built in memory from firmware/agent/index.ts. */
 export async function agentSource(): Promise<string> {
-  if (existsSync(AGENT)) return readFileSync(AGENT, "latin1");
+  if (existsSync(AGENT)) return readCode(AGENT);
   if (agentCache) return agentCache;
   var { rollup } = await import("rollup");
   var ts = (await import("@rollup/plugin-typescript")).default;
@@ -36,10 +37,10 @@ export async function agentSource(): Promise<string> {
   });
   var out = await b.generate({ format: "iife", name: "espdmaAgent", strict: false, plugins: [terser({ ecma: 5, format: { comments: false } }) as any] });
   await b.close();
-  agentCache = out.output[0].code;
+  agentCache = asciiCode(out.output[0].code);
   return agentCache;
 }
 
 export function driverSource(): string {
-  return readFileSync(DRIVER, "latin1");
+  return readCode(DRIVER);
 }

@@ -69,10 +69,67 @@ async function prepare(link: OpenedLink, o: RunOptions): Promise<BoardDef> {
   var board = findBoard(envBoard) || (o.target.virtual ? findBoard(o.target.virtual) : undefined);
   if (!board) throw new LinkError("The board reports BOARD=" + JSON.stringify(envBoard) + ", which espdma does not know. Supported: pico, wifi, original, f4discovery.", "EBOARD");
   var code = (o.driver ?? driverSource()) + "\n" + (await agentSource());
-  await c.upload(code, o.onUpload);
-  var ok = await c.eval('typeof espdma+","+typeof espdmaAgent', 10000, "checking the upload");
-  if (ok !== "object,object") throw new LinkError("Upload incomplete: the board has " + ok + " for espdma,espdmaAgent. Noise on the line or a reset during upload? Retry; if it persists, lower the baud rate.", "EUPLOAD");
+  try {
+    await load(c, code, board, o);
+  } catch (e: any) {
+    // Noise garbled the code: once more on a clean interpreter. Anything else (out of memory,
+    // a bundle that throws) fails the same way again: report it.
+    if (!e.noise) throw e;
+    o.log?.("the upload arrived damaged (noise?): resetting the board and uploading again");
+    await c.sync();
+    await c.resetBoard();
+    await load(c, code, board, o);
+  }
   return board;
+}
+
+/** Send the code and check that both globals exist. */
+async function load(c: OpenedLink["client"], code: string, board: BoardDef, o: RunOptions): Promise<void> {
+  // What the board prints while the code loads says why a load failed (Espruino prints
+  // "ERROR: Out of Memory!" or "Uncaught SyntaxError ..." and goes on with the next line).
+  var said: string[] = [];
+  var onText = (t: string) => { if (/ERROR|Uncaught|Error:/.test(t)) said.push(t.replace(/^[>:]+/, "").trim()); };
+  c.on("text", onText);
+  try {
+    await c.upload(code, o.onUpload);
+    var check = 'typeof espdma+","+typeof espdmaAgent', open = false;
+    try {
+      // A board still parsing the code answers late: wait longer than for a plain command.
+      var ok: string = await c.eval(check, Math.min(10000, c.opts.timeoutMs * 2), "checking the upload");
+    } catch (e: any) {
+      if (e.code !== "ETIMEDOUT" && e.code !== "EGARBLED") throw e;
+      // A garbled bracket leaves the board waiting for the rest of a statement, swallowing
+      // our lines: Ctrl-C gets the prompt back (only now: it would interrupt code still loading).
+      open = true;
+      await c.sync();
+      ok = await c.eval(check, 3000, "checking the upload").catch((e2: any) => {
+        if (e2.code === "ECLOSED" || e2.code === "ERESET") throw e2;
+        return "(no readable answer: " + e2.code + ")";
+      });
+    }
+  } finally {
+    c.off("text", onText);
+  }
+  if (ok !== "object,object") {
+    // Signs of damage on the way, not of a bundle that cannot load: worth one more upload.
+    var noise = open || !said.length || said.some((l) => /SyntaxError/.test(l));
+    if (open) said.push("the board was left waiting for the end of a statement (a damaged bracket or quote)");
+    var err: any = uploadError(ok, said, code.length, board);
+    err.noise = noise && err.code === "EUPLOAD";
+    throw err;
+  }
+}
+
+/** Why an upload did not leave both globals on the board, and what to do about it. */
+export function uploadError(got: string, said: string[], bytes: number, board: BoardDef): LinkError {
+  var what = "the board has " + got + " for espdma,espdmaAgent after the upload";
+  if (said.some((l) => /Out of Memory/i.test(l))) {
+    return new LinkError("The board ran out of memory loading the driver and agent (" + bytes + " bytes of code) on " + board.name + ": " + what + ". The bundle is too big for this board's variable store; build a smaller bundle (npm run build) or free memory on the board (reset()) and retry.", "ENOMEM");
+  }
+  if (said.length) {
+    return new LinkError("The code failed to load (" + said[0] + "): " + what + ". Noise on the line garbles code: retry, and lower the baud rate if it persists; a bundle that fails the same way each time is broken (npm run build, node --import tsx scripts/check-bundle.ts).", "EUPLOAD");
+  }
+  return new LinkError("Upload incomplete: " + what + ". Noise on the line or a reset during the upload? Retry; if it persists, lower the baud rate.", "EUPLOAD");
 }
 
 /** Send one program and collect its events. */
@@ -92,27 +149,39 @@ export async function runProgram(link: OpenedLink, run: string, steps: any[], ti
   var onReject = (r: any) => { col.rejected.push(r); };
   var resolve!: () => void;
   var finished = new Promise<void>((r) => (resolve = r));
-  var check = () => { if (col.complete()) resolve(); };
+  // The agent prints all its lines at the end, "done" last: once "done" is in, a missing line
+  // is lost for good (noise), so wait only a short grace for lines still in the pipe.
+  var lostLines!: () => void;
+  var incomplete = new Promise<"incomplete">((r) => (lostLines = () => r("incomplete")));
+  var grace: NodeJS.Timeout | undefined;
+  var check = () => {
+    if (col.complete()) resolve();
+    else if (col.done && !grace) grace = setTimeout(lostLines, 300);
+  };
   c.on("frame", onFrame);
   c.on("text", onText);
   c.on("reject", onReject);
   var timer: NodeJS.Timeout | undefined;
+  var onReset: (() => void) | undefined;
   try {
     c.mark();
     await c.sendLine("espdmaAgent.run(" + JSON.stringify({ run, steps, timeoutMs }) + ")");
     var budget = timeoutMs + slackMs + steps.length * 20;
     var timedOut = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), budget)));
-    var reset = new Promise<"reset">((r) => c.once("reset", () => r("reset")));
-    var how = await Promise.race([finished.then(() => "ok" as const), timedOut, reset, lost.then((m) => m)]);
-    if (how !== "ok" && how !== "reset" && how !== "timeout") throw new LinkError("The board lost the driver or the agent (" + how + "): was it reset? Run the command again.", "ELOST");
+    var reset = new Promise<"reset">((r) => c.once("reset", (onReset = () => r("reset"))));
+    var how = await Promise.race([finished.then(() => "ok" as const), timedOut, reset, incomplete, lost.then((m) => m)]);
+    if (how === "incomplete" && col.complete()) how = "ok";
+    if (how !== "ok" && how !== "reset" && how !== "timeout" && how !== "incomplete") throw new LinkError("The board lost the driver or the agent (" + how + "): was it reset? Run the command again.", "ELOST");
     if (how === "reset") throw new LinkError("The board reset while running scenario program " + run + ": it lost the driver. Check power and retry.", "ERESET");
-    if (how === "timeout") {
+    if (how === "timeout" || how === "incomplete") {
       if (col.done) throw new LinkError("Event line(s) " + col.missing().join(",") + " of " + run + " never arrived intact (" + col.rejected.length + " rejected: " + (col.rejected[0] ? col.rejected[0].why : "none") + "): noise or lost bytes on the line. Retry; lower the baud rate if it persists.", "ELOST");
-      throw new LinkError("The agent did not finish program " + run + " within " + budget + " ms (" + col.events.length + " events so far; " + col.rejected.length + " garbled lines). Is the board hung? Press reset and retry.", "ETIMEDOUT");
+      throw new LinkError("The agent did not finish program " + run + " within " + budget + " ms (" + col.ordered().length + " events so far; " + col.rejected.length + " garbled lines). Is the board hung? Press reset and retry.", "ETIMEDOUT");
     }
     return { events: col.ordered(), text };
   } finally {
     if (timer) clearTimeout(timer);
+    if (grace) clearTimeout(grace);
+    if (onReset) c.off("reset", onReset);
     c.off("frame", onFrame);
     c.off("text", onText);
     c.off("reject", onReject);
@@ -166,11 +235,21 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
   var results: ScenarioResult[] = [], skipped: string[] = [];
   var boardName = "";
   var shared: OpenedLink | null = null, sharedBoard: BoardDef | null = null, dirty = false;
+  // Virtual-only scenarios need the in-process board's fault injection: not on a port.
+  var runnable = list.filter((s) => virtual || !s.virtualOnly);
+  for (const s of list) if (runnable.indexOf(s) < 0) skipped.push(s.name);
   try {
-    for (var i = 0; i < list.length; i++) {
-      var s = list[i];
-      if (s.virtualOnly && !virtual) { skipped.push(s.name); continue; }
-      if (o.onStart) o.onStart(s, i, list.length);
+    if (!virtual && runnable.length) {
+      // A real board: connect and upload once, before the first scenario is announced (a port
+      // that does not open is not a failure of memcpy-ok).
+      o.log?.("connecting to " + o.target.port);
+      shared = await openLink(o.target);
+      sharedBoard = await prepare(shared, o);
+      boardName = sharedBoard.name;
+    }
+    for (var i = 0; i < runnable.length; i++) {
+      var s = runnable[i];
+      if (o.onStart) o.onStart(s, i, runnable.length);
       var link: OpenedLink, board: BoardDef;
       if (virtual) {
         link = await openLink({ ...o.target, schedule: s.schedule ?? o.target.schedule, seed });
@@ -182,18 +261,13 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
           await link.close();
         }
       } else {
-        if (!shared) {
-          shared = await openLink(o.target);
-          sharedBoard = await prepare(shared, o);
-          boardName = sharedBoard.name;
-        }
         // After a failed scenario the board may hold half a line: get a clean prompt first.
-        if (dirty) await shared.client.sync();
-        var r = await runOne(shared, sharedBoard!, s, seed, o, i);
+        if (dirty) await shared!.client.sync();
+        var r = await runOne(shared!, sharedBoard!, s, seed, o, i);
         dirty = !!r.error;
       }
       results.push(r);
-      if (o.onResult) o.onResult(r, i, list.length);
+      if (o.onResult) o.onResult(r, i, runnable.length);
     }
   } finally {
     if (shared) await shared.close();

@@ -2,7 +2,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { boardsCommand, portsCommand, testCommand, Io } from "../../host/cli/commands";
@@ -62,10 +62,10 @@ describe("espdma command", () => {
 
   test("test --json prints exactly one object of the documented shape; exit code follows it", () => {
     var dir = mkdtempSync(join(tmpdir(), "espdma-"));
-    var r = cli(["test", "--virtual", "original", "--scenario", "idle-no-timers", "--json", "--junit", join(dir, "j.xml")]);
+    var r = cli(["test", "--virtual", "wifi", "--scenario", "idle-no-timers", "--json", "--junit", join(dir, "j.xml")]);
     var o = JSON.parse(r.out);
     assert.deepEqual(Object.keys(o), ["board", "scenarios", "passed", "failed"]);
-    assert.equal(o.board, "original");
+    assert.equal(o.board, "wifi");
     assert.equal(o.scenarios.length, 1);
     var s = o.scenarios[0];
     assert.equal(s.name, "idle-no-timers");
@@ -74,7 +74,19 @@ describe("espdma command", () => {
     assert.ok(Array.isArray(s.invariants) && s.invariants.some((c: any) => c.id === 6));
     assert.equal(o.passed + o.failed, 1);
     assert.equal(r.code, o.failed ? 1 : 0);
-    assert.match(readFileSync(join(dir, "j.xml"), "utf8"), /<testsuite name="original.idle-no-timers"/);
+    assert.match(readFileSync(join(dir, "j.xml"), "utf8"), /<testsuite name="wifi.idle-no-timers"/);
+  });
+
+  test("--json when the run cannot go on: still one object, with the reason; exit 2", () => {
+    var dir = mkdtempSync(join(tmpdir(), "espdma-"));
+    var bad = join(dir, "bad.js");
+    writeFileSync(bad, "throw new Error('boom at load');\n");
+    var r = cli(["test", "--scenario", "memcpy-ok", "--bundle", bad, "--json"]);
+    assert.equal(r.code, 2);
+    var o = JSON.parse(r.out);
+    assert.deepEqual(Object.keys(o), ["board", "scenarios", "passed", "failed", "error"]);
+    assert.match(o.error, /failed to load \(Uncaught Error: boom at load\)/);
+    assert.match(r.err, /boom at load/);
   });
 
   test("a board that does not answer (TCP, muted): testCommand fails clearly, bounded", async () => {

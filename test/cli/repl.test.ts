@@ -31,3 +31,35 @@ test("typing, Ctrl-C, .upload, .dma and Ctrl-] to quit", async () => {
   await done;
   vb.close();
 });
+
+test("on a terminal: raw mode on while connected, off after Ctrl-]; a closed link ends the session", async () => {
+  var vb = createVirtualBoard({ board: "pico" });
+  var input: any = new PassThrough(), output = new PassThrough();
+  var modes: boolean[] = [];
+  input.isTTY = true;
+  input.setRawMode = (on: boolean) => { modes.push(on); };
+  var done = replSession({ board: vb }, { input, output });
+  for (var i = 0; i < 100 && !modes.length; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(modes, [true]);
+  input.write("\x1d");
+  await done;
+  assert.deepEqual(modes, [true, false]);
+  vb.close();
+
+  // The board goes away (unplugged): the session ends by itself, raw mode is restored.
+  var { serveTcp } = await import("../../host/virtual-board/index");
+  var s = await serveTcp({ board: "pico", port: 0, pace: "fast" });
+  var seen = "";
+  var out2 = new PassThrough();
+  out2.on("data", (b) => (seen += b.toString()));
+  var in2: any = new PassThrough();
+  var modes2: boolean[] = [];
+  in2.isTTY = true;
+  in2.setRawMode = (on: boolean) => { modes2.push(on); };
+  var d2 = replSession({ port: "tcp://127.0.0.1:" + s.address.port }, { input: in2, output: out2 });
+  for (var j = 0; j < 100 && !/Connected/.test(seen); j++) await new Promise((r) => setTimeout(r, 5));
+  await s.close();
+  await d2;
+  assert.match(seen, /link closed/);
+  assert.deepEqual(modes2, [true, false]);
+});
