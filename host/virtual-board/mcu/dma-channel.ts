@@ -4,6 +4,7 @@ import type { DmaInstance } from "../../../boards/types";
 import type { ModelContext } from "./context";
 import type { DmaBus, DmaMaster } from "./dma-bus";
 import type { DmaEngine, DmaTiming } from "./dma-engine";
+import { changeFlags, FlagNames } from "./flags";
 
 export const ISR = 0x00, IFCR = 0x04;
 export const CCR = (x: number) => 0x08 + 0x14 * (x - 1);
@@ -18,7 +19,7 @@ export const CCR_PL_SHIFT = 12, CCR_MEM2MEM = 1 << 14;
 
 // Flags of channel x at bits 4*(x-1) (RM0008 13.4.1).
 export const GIF = 1, TCIF = 2, HTIF = 4, TEIF = 8;
-const FLAG_NAMES: [number, string][] = [[GIF, "GIF"], [TCIF, "TCIF"], [HTIF, "HTIF"], [TEIF, "TEIF"]];
+const FLAG_NAMES: FlagNames = [[GIF, "GIF"], [TCIF, "TCIF"], [HTIF, "HTIF"], [TEIF, "TEIF"]];
 const SIZES = [1, 2, 4, 4];
 
 class Channel {
@@ -172,23 +173,11 @@ export class ChannelDma implements DmaEngine, DmaMaster {
 
   private setFlags(c: Channel, f: number): void {
     f |= GIF; // GIF is set with any of TE, HT, TC (RM0008 13.4.1)
-    var added = f & ~c.flags;
-    if (!added) return;
-    c.flags |= f;
-    this.traceFlags(c, added, 1);
+    changeFlags(this.ctx.trace, FLAG_NAMES, c, f, 1);
   }
 
   private clearFlags(c: Channel, f: number): void {
-    var gone = f & c.flags;
-    if (!gone) return;
-    c.flags &= ~f;
-    this.traceFlags(c, gone, 0);
-  }
-
-  private traceFlags(c: Channel, bits: number, value: number): void {
-    for (var i = 0; i < FLAG_NAMES.length; i++) {
-      if (bits & FLAG_NAMES[i][0]) this.ctx.trace.push("flag", { source: c.label, flag: FLAG_NAMES[i][1], value: value });
-    }
+    changeFlags(this.ctx.trace, FLAG_NAMES, c, f, 0);
   }
 
   wants(channel: number, _sel: number | undefined): boolean {

@@ -5,6 +5,7 @@ import type { DmaInstance } from "../../../boards/types";
 import type { ModelContext } from "./context";
 import type { DmaBus, DmaMaster } from "./dma-bus";
 import type { DmaEngine, DmaTiming } from "./dma-engine";
+import { changeFlags, FlagNames } from "./flags";
 
 // ---- Register map (RM0090 10.5.11 table 48 register map) ----
 export const LISR = 0x00, HISR = 0x04, LIFCR = 0x08, HIFCR = 0x0c;
@@ -30,7 +31,7 @@ const FCR_RESET = 0x21, FS_EMPTY = 4 << 3;
 
 // Stream flags in their canonical 6-bit form (RM0090 10.5.1): bit 1 is reserved.
 export const FEIF = 1 << 0, DMEIF = 1 << 2, TEIF = 1 << 3, HTIF = 1 << 4, TCIF = 1 << 5;
-const FLAG_NAMES: [number, string][] = [[FEIF, "FEIF"], [DMEIF, "DMEIF"], [TEIF, "TEIF"], [HTIF, "HTIF"], [TCIF, "TCIF"]];
+const FLAG_NAMES: FlagNames = [[FEIF, "FEIF"], [DMEIF, "DMEIF"], [TEIF, "TEIF"], [HTIF, "HTIF"], [TCIF, "TCIF"]];
 
 /** The odd LISR/HISR layout, in one place: streams 0-3 in LISR and 4-7 in HISR, each
  * stream's six flags starting at bit 0, 6, 16, 22 (RM0090 10.5.1-10.5.4). */
@@ -307,23 +308,11 @@ export class StreamDma implements DmaEngine, DmaMaster {
   // ---------------------------------------------------------------- flags
 
   private setFlags(s: Stream, f: number): void {
-    var added = f & ~s.flags;
-    if (!added) return;
-    s.flags |= f;
-    this.traceFlags(s, added, 1);
+    changeFlags(this.ctx.trace, FLAG_NAMES, s, f, 1);
   }
 
   private clearFlags(s: Stream, f: number): void {
-    var gone = f & s.flags;
-    if (!gone) return;
-    s.flags &= ~f;
-    this.traceFlags(s, gone, 0);
-  }
-
-  private traceFlags(s: Stream, bits: number, value: number): void {
-    for (var i = 0; i < FLAG_NAMES.length; i++) {
-      if (bits & FLAG_NAMES[i][0]) this.ctx.trace.push("flag", { source: s.label, flag: FLAG_NAMES[i][1], value: value });
-    }
+    changeFlags(this.ctx.trace, FLAG_NAMES, s, f, 0);
   }
 
   // ---------------------------------------------------------------- requests and transfers
