@@ -1,22 +1,17 @@
 // The espdma bundle: the dmaengine core over a platform and a provider. On a board the global
 // `espdma` (and require("espdma")) is a default engine for the board, created on first use;
 // elsewhere (tests, duktape, the virtual board) createEngine(platform, provider) builds one.
-import { Engine, createEngine as newEngine } from "./dmaengine/engine";
+import { Engine, createEngine } from "./dmaengine/engine";
 import { codes, dmaError, isDmaError } from "./dmaengine/errors";
 import { createEspruinoPlatform } from "./platform/espruino";
 import { createBoardProvider } from "./drivers/index";
-import type { Platform } from "./platform/platform";
-import type { Provider, ChannelRequest } from "./dmaengine/provider";
+import type { ChannelRequest } from "./dmaengine/provider";
 
 declare var Modules: any;
 
 export var version = "0.1.0";
-export { codes, dmaError, isDmaError };
-
 /** An engine over any platform and provider (tests, other engines, the virtual board). */
-export function createEngine(platform: Platform, provider: Provider): Engine {
-  return newEngine(platform, provider);
-}
+export { codes, dmaError, isDmaError, createEngine };
 
 var board: Engine | null = null;
 
@@ -24,7 +19,7 @@ var board: Engine | null = null;
 export function defaultEngine(): Engine {
   if (!board) {
     var p = createEspruinoPlatform();
-    board = newEngine(p, createBoardProvider(p));
+    board = createEngine(p, createBoardProvider(p));
   }
   return board;
 }
@@ -43,6 +38,4 @@ export function dump(): string {
 
 // require("espdma") on Espruino: Modules.addCached(id, source) takes the module's source text
 // and evaluates it on the first require(); the source just hands out the global.
-if (typeof Modules !== "undefined" && Modules && typeof Modules.addCached === "function") {
-  Modules.addCached("espdma", "module.exports = espdma;");
-}
+if (typeof Modules !== "undefined" && Modules && Modules.addCached) Modules.addCached("espdma", "module.exports=espdma");

@@ -20,25 +20,27 @@ declare var process: any;
 
 export var version = "0.1.0";
 
+// Internal names start with "_" (shortened by the build); event and step fields are the
+// host protocol and keep their names.
 interface Buf {
-  raw: any;
-  view: any;
-  guard: number;
+  _raw: any;
+  _view: any;
+  _guard: number;
 }
 
 interface Env {
-  run: string;
-  t0: number;
-  events: any[];
-  bufs: { [name: string]: Buf };
-  chans: { [name: string]: any };
-  txs: { [name: string]: any };
-  cookies: { [name: string]: any };
-  cbs: { [name: string]: number };
+  _run: string;
+  _t0: number;
+  _events: any[];
+  _bufs: { [name: string]: Buf };
+  _chans: { [name: string]: any };
+  _txs: { [name: string]: any };
+  _cookies: { [name: string]: any };
+  _cbs: { [name: string]: number };
   /** Steps to run inside a descriptor's callback, by descriptor name. */
-  onCb: { [name: string]: any[] };
-  inCb: number;
-  finished: boolean;
+  _onCb: { [name: string]: any[] };
+  _inCb: number;
+  _finished: boolean;
 }
 
 var env: Env | null = null;
@@ -48,9 +50,9 @@ function now(): number {
 }
 
 function ev(e: Env, o: any): void {
-  o.ts = Math.round((now() - e.t0) * 1000) / 1000;
-  if (e.inCb) o.inCb = true;
-  e.events.push(o);
+  o.ts = Math.round((now() - e._t0) * 1000) / 1000;
+  if (e._inCb) o.inCb = true;
+  e._events.push(o);
 }
 
 function errInfo(err: any): any {
@@ -58,39 +60,46 @@ function errInfo(err: any): any {
 }
 
 function buf(e: Env, name: string): Buf {
-  var b = e.bufs[name];
+  var b = e._bufs[name];
   if (!b) throw { code: "AGENT", message: "no buffer " + name };
   return b;
 }
 
 function chan(e: Env, name: string): any {
-  var c = e.chans[name];
+  var c = e._chans[name];
   if (!c) throw { code: "AGENT", message: "no channel " + name };
   return c;
 }
 
-/** The hardware name of a channel ("DMA2 stream 0"), wherever the driver keeps it. */
+/** The hardware name of a channel ("DMA2 stream 0"). */
 function chanName(c: any): string {
-  var n = c && (c.name || (c.hw && c.hw.name) || (c.pc && c.pc.name) || (c.chan && c.chan.name));
-  return n ? String(n) : "";
+  return c && c.name ? String(c.name) : "";
 }
 
 function addrOf(x: any): number {
   return E && E.getAddressOf ? E.getAddressOf(x, true) : 0;
 }
 
+/** Espruino's register access (global peek32/poke32; E.* on some builds). */
+function peek(a: number): number {
+  return (global.peek32 || E.peek32)(a) >>> 0;
+}
+function poke(a: number, v: number): void {
+  (global.poke32 || E.poke32)(a, v);
+}
+
 function makeCallback(e: Env, name: string): (r: any) => void {
   return function (r: any) {
-    e.cbs[name] = (e.cbs[name] || 0) + 1;
-    ev(e, { t: "cb", tx: name, result: r ? r.result : undefined, residue: r ? r.residue : undefined, n: e.cbs[name] });
-    var steps = e.onCb[name];
-    if (!steps || e.finished) return;
-    e.inCb++;
+    e._cbs[name] = (e._cbs[name] || 0) + 1;
+    ev(e, { t: "cb", tx: name, result: r ? r.result : undefined, residue: r ? r.residue : undefined, n: e._cbs[name] });
+    var steps = e._onCb[name];
+    if (!steps || e._finished) return;
+    e._inCb++;
     try {
       // A step with `at` runs only in the callback of that number (cyclic: the n-th period).
-      for (var i = 0; i < steps.length; i++) if (steps[i].at === undefined || steps[i].at === e.cbs[name]) exec(e, steps[i]);
+      for (var i = 0; i < steps.length; i++) if (steps[i].at === undefined || steps[i].at === e._cbs[name]) exec(e, steps[i]);
     } finally {
-      e.inCb--;
+      e._inCb--;
     }
   };
 }
@@ -119,16 +128,16 @@ function call(e: Env, op: string, s: any, fn: () => any): any {
 function prepOpts(e: Env, s: any): any {
   var o: any = {};
   if (s.cb !== false) o.callback = makeCallback(e, s.tx);
-  if (s.onCb) e.onCb[s.tx] = s.onCb;
+  if (s.onCb) e._onCb[s.tx] = s.onCb;
   return o;
 }
 
 function lenOf(b: Buf, s: any): number {
-  return s.len !== undefined ? s.len : b.view.length;
+  return s.len !== undefined ? s.len : b._view.length;
 }
 
 function checkBuf(e: Env, name: string, kind: string, expect: (i: number) => number, from: number, to: number): void {
-  var b = buf(e, name), v = b.view, first = -1, count = 0;
+  var b = buf(e, name), v = b._view, first = -1, count = 0;
   for (var i = from; i < to; i++) {
     if (v[i] !== expect(i)) {
       if (first < 0) first = i;
@@ -136,8 +145,8 @@ function checkBuf(e: Env, name: string, kind: string, expect: (i: number) => num
     }
   }
   var cnt = [0];
-  var g1 = firstNot(b.raw, 0, b.guard, GUARD, cnt), c1 = cnt[0];
-  var g2 = firstNot(b.raw, b.guard + v.length, b.raw.length, GUARD, cnt), c2 = cnt[0];
+  var g1 = firstNot(b._raw, 0, b._guard, GUARD, cnt), c1 = cnt[0];
+  var g2 = firstNot(b._raw, b._guard + v.length, b._raw.length, GUARD, cnt), c2 = cnt[0];
   ev(e, { t: kind, buf: name, ok: first < 0, bad: first, count: count, from: from, to: to, guardOk: g1 < 0 && g2 < 0, guardBad: c1 + c2 });
 }
 
@@ -149,40 +158,39 @@ function exec(e: Env, s: any): any {
       var g = s.guard !== undefined ? s.guard : 16, n = s.len + 2 * g;
       var raw = typeof espdma !== "undefined" && espdma.alloc ? espdma.alloc(n) : new Uint8Array(n);
       for (var i = 0; i < n; i++) raw[i] = GUARD;
-      var view = new Uint8Array(raw.buffer, raw.byteOffset + g, s.len);
+      // A view of the middle (subarray, not raw.buffer: holding the ArrayBuffer itself would
+      // keep the block alive on the virtual board even after the program frees it).
+      var view = raw.subarray(g, g + s.len);
       fill(view, "zero", 0);
-      e.bufs[s.buf] = { raw: raw, view: view, guard: g };
+      e._bufs[s.buf] = { _raw: raw, _view: view, _guard: g };
       ev(e, { t: "alloc", buf: s.buf, len: s.len, addr: addrOf(view) });
       return;
     }
     case "fill":
-      fill(buf(e, s.buf).view, s.pattern, s.seed || 0);
+      fill(buf(e, s.buf)._view, s.pattern, s.seed || 0);
       if (s.log) ev(e, { t: "fill", buf: s.buf, pattern: s.pattern });
       return;
     case "free":
-      delete e.bufs[s.buf];
+      delete e._bufs[s.buf];
       ev(e, { t: "free", buf: s.buf });
       return;
     case "checkCopy": {
-      var src = buf(e, s.src).view, off = s.from || 0, to = s.to !== undefined ? s.to : off + lenOf(buf(e, s.dst), s);
+      var src = buf(e, s.src)._view, off = s.from || 0, to = s.to !== undefined ? s.to : off + lenOf(buf(e, s.dst), s);
       checkBuf(e, s.dst, "copy", function (k: number) { return src[k]; }, off, to);
       return;
     }
-    case "checkCanary": {
-      var b = buf(e, s.buf);
-      checkBuf(e, s.buf, "canary", function () { return CANARY; }, s.from || 0, s.to !== undefined ? s.to : b.view.length);
+    case "checkCanary":
+    case "checkZero":
+    case "checkValue": {
+      // The event kind is the op without "check", lower case: canary, zero, value.
+      var want = op === "checkCanary" ? CANARY : op === "checkZero" ? 0 : s.value;
+      checkBuf(e, s.buf, op.charAt(5).toLowerCase() + op.substr(6), function () { return want; }, s.from || 0, s.to !== undefined ? s.to : buf(e, s.buf)._view.length);
       return;
     }
-    case "checkZero":
-      checkBuf(e, s.buf, "zero", function () { return 0; }, s.from || 0, s.to !== undefined ? s.to : buf(e, s.buf).view.length);
-      return;
-    case "checkValue":
-      checkBuf(e, s.buf, "value", function () { return s.value; }, s.from || 0, s.to !== undefined ? s.to : buf(e, s.buf).view.length);
-      return;
     case "request": {
       var c = call(e, "requestChannel", s, function () { return espdma.requestChannel(s.req || { dir: "mem2mem" }); });
       if (c) {
-        e.chans[s.ch] = c;
+        e._chans[s.ch] = c;
         ev(e, { t: "chan", ch: s.ch, name: chanName(c) });
       }
       return;
@@ -192,27 +200,27 @@ function exec(e: Env, s: any): any {
       return;
     case "memcpy": {
       var d = buf(e, s.dst), sr = buf(e, s.src);
-      var tx = call(e, "prepMemcpy", s, function () { return chan(e, s.ch).prepMemcpy(d.view, sr.view, lenOf(d, s), prepOpts(e, s)); });
-      if (tx) e.txs[s.tx] = tx;
+      var tx = call(e, "prepMemcpy", s, function () { return chan(e, s.ch).prepMemcpy(d._view, sr._view, lenOf(d, s), prepOpts(e, s)); });
+      if (tx) e._txs[s.tx] = tx;
       return;
     }
     case "cyclic": {
       var cb = buf(e, s.buf);
-      var ctx = call(e, "prepCyclic", s, function () { return chan(e, s.ch).prepCyclic(cb.view, s.period, s.dir || "dev2mem", prepOpts(e, s)); });
-      if (ctx) e.txs[s.tx] = ctx;
+      var ctx = call(e, "prepCyclic", s, function () { return chan(e, s.ch).prepCyclic(cb._view, s.period, s.dir || "dev2mem", prepOpts(e, s)); });
+      if (ctx) e._txs[s.tx] = ctx;
       return;
     }
     case "sg": {
       var list: any[] = [];
-      for (var j = 0; j < s.bufs.length; j++) list.push(buf(e, s.bufs[j]).view);
+      for (var j = 0; j < s.bufs.length; j++) list.push(buf(e, s.bufs[j])._view);
       var stx = call(e, "prepSlaveSg", s, function () { return chan(e, s.ch).prepSlaveSg(list, s.dir || "dev2mem", prepOpts(e, s)); });
-      if (stx) e.txs[s.tx] = stx;
+      if (stx) e._txs[s.tx] = stx;
       return;
     }
     case "submit": {
-      var t = e.txs[s.tx];
+      var t = e._txs[s.tx];
       var ck = call(e, "submit", s, function () { return t.submit(); });
-      e.cookies[s.tx] = ck;
+      e._cookies[s.tx] = ck;
       return;
     }
     case "issue":
@@ -220,7 +228,7 @@ function exec(e: Env, s: any): any {
       return;
     case "status":
       call(e, "status", s, function () {
-        var st = chan(e, s.ch).txStatus(e.cookies[s.tx]);
+        var st = chan(e, s.ch).txStatus(e._cookies[s.tx]);
         return { status: st.status, residue: st.residue };
       });
       return;
@@ -237,32 +245,27 @@ function exec(e: Env, s: any): any {
       ev(e, { t: "dump", text: typeof espdma !== "undefined" && espdma.dump ? String(espdma.dump()) : "" });
       return;
     case "poke":
-      (global.poke32 || E.poke32)(s.addr, s.value);
+      poke(s.addr, s.value);
       return;
-    case "setBits": {
-      var pk = global.peek32 || E.peek32;
-      (global.poke32 || E.poke32)(s.addr, (pk(s.addr) | s.mask) >>> 0);
+    case "setBits":
+      poke(s.addr, (peek(s.addr) | s.mask) >>> 0);
       return;
-    }
-    case "spin": {
+    case "spin":
       // Busy CPU without an event-loop turn: no timer (so no completion callback) can run.
-      var pk2 = global.peek32 || E.peek32;
-      for (var q = 0; q < s.n; q++) pk2(s.addr);
+      for (var q = 0; q < s.n; q++) peek(s.addr);
       return;
-    }
     case "en": {
       // EN of every stream/channel (host sends the SxCR/CCRx addresses), right now.
-      var pk3 = global.peek32 || E.peek32, en: number[] = [];
-      for (var a = 0; a < s.addrs.length; a++) en.push(pk3(s.addrs[a]) & 1);
-      var cn = chan(e, s.ch);
-      ev(e, { t: "en", ch: s.ch, en: en, name: chanName(cn) });
+      var en: number[] = [];
+      for (var a = 0; a < s.addrs.length; a++) en.push(peek(s.addrs[a]) & 1);
+      ev(e, { t: "en", ch: s.ch, en: en, name: chanName(chan(e, s.ch)) });
       return;
     }
     case "peek":
-      ev(e, { t: "peek", name: s.name, addr: s.addr, value: (global.peek32 || E.peek32)(s.addr) >>> 0 });
+      ev(e, { t: "peek", name: s.name, addr: s.addr, value: peek(s.addr) });
       return;
     case "addr":
-      ev(e, { t: "addr", buf: s.buf, addr: addrOf(buf(e, s.buf).view) });
+      ev(e, { t: "addr", buf: s.buf, addr: addrOf(buf(e, s.buf)._view) });
       return;
     case "defrag":
       call(e, "defrag", s, function () {
@@ -270,12 +273,14 @@ function exec(e: Env, s: any): any {
       });
       return;
     case "gc":
-      process.memory();
-      return;
+      // process.memory() collects garbage, after an event-loop turn: the buffers this program
+      // step dropped are then free, as Espruino's reference counting frees them at once (the
+      // virtual board can only see a buffer unreachable once the current job has ended).
+      return { ms: 0, gc: true };
     case "timers": {
       var root = global["\xff"], tm = root && root.timers, cntT = -1;
       if (tm) { cntT = 0; for (var k in tm) if (tm[k]) cntT++; }
-      ev(e, { t: "timers", n: cntT, inFlight: typeof espdma !== "undefined" && espdma.inFlight ? espdma.inFlight() : undefined });
+      ev(e, { t: "timers", n: cntT });
       return;
     }
     case "mark":
@@ -284,11 +289,11 @@ function exec(e: Env, s: any): any {
     case "wait":
       return { ms: s.ms };
     case "waitCb":
-      return { until: function () { return (e.cbs[s.tx] || 0) >= (s.n || 1); }, timeoutMs: s.timeoutMs || 1000, what: "callback of " + s.tx };
+      return { until: function () { return (e._cbs[s.tx] || 0) >= (s.n || 1); }, timeoutMs: s.timeoutMs || 1000, what: "callback of " + s.tx };
     case "waitStatus":
       return {
         until: function () {
-          var st = chan(e, s.ch).txStatus(e.cookies[s.tx]);
+          var st = chan(e, s.ch).txStatus(e._cookies[s.tx]);
           return st.status === (s.status || "complete");
         },
         timeoutMs: s.timeoutMs || 1000,
@@ -305,32 +310,32 @@ function frame(run: string, seq: number, o: any): string {
 }
 
 function finish(e: Env, ok: boolean, err?: any): void {
-  if (e.finished) return;
-  e.finished = true;
-  var d: any = { t: "done", ok: ok, n: e.events.length + 1, ms: Math.round((now() - e.t0) * 1000) / 1000 };
+  if (e._finished) return;
+  e._finished = true;
+  var d: any = { t: "done", ok: ok, n: e._events.length + 1, ms: Math.round((now() - e._t0) * 1000) / 1000 };
   if (err) d.err = errInfo(err);
-  e.events.push(d);
-  for (var i = 0; i < e.events.length; i++) print(frame(e.run, i, e.events[i]));
+  e._events.push(d);
+  for (var i = 0; i < e._events.length; i++) print(frame(e._run, i, e._events[i]));
   env = null;
 }
 
 /** Run one program. Returns at once; the steps that wait continue from timers. */
 export function run(prog: any): void {
   var e: Env = {
-    run: String(prog.run), t0: now(), events: [], bufs: {}, chans: {}, txs: {}, cookies: {}, cbs: {}, onCb: {},
-    inCb: 0, finished: false,
+    _run: String(prog.run), _t0: now(), _events: [], _bufs: {}, _chans: {}, _txs: {}, _cookies: {}, _cbs: {}, _onCb: {},
+    _inCb: 0, _finished: false,
   };
   env = e;
   var steps: any[] = prog.steps || [];
   var i = 0;
-  var deadline = e.t0 + (prog.timeoutMs || 5000);
+  var deadline = e._t0 + (prog.timeoutMs || 5000);
   function next(): void {
     try {
       while (i < steps.length) {
         if (now() > deadline) throw { code: "ETIMEDOUT", message: "program ran longer than " + (prog.timeoutMs || 5000) + " ms" };
         var w = exec(e, steps[i++]);
         if (w && w.ms !== undefined) {
-          setTimeout(next, w.ms);
+          setTimeout(w.gc ? function () { process.memory(); next(); } : next, w.ms);
           return;
         }
         if (w && w.until) {

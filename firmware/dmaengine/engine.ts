@@ -1,179 +1,164 @@
 // The engine: the channels of one provider, the one poll timer and the one completion task.
 // Completion on Espruino is detected by polling the controller's flags; the timer runs only
 // while a transfer is moving (an idle engine has no timer, so the board can sleep).
+// Internal names start with "_" (shortened by the build, see channel.ts).
 import type { Platform } from "../platform/platform";
 import type { Provider, ChannelRequest, ProviderChan } from "./provider";
-import { Channel } from "./channel";
-import { dmaError, codes } from "./errors";
+import { Channel, hwEvent, deliver, pollWanted, describe, pending, aborted } from "./channel";
+import { dmaError, inval } from "./errors";
 import { isWholePositive } from "./validate";
 
 /** Longest poll period: a slow, timer-paced transfer is still noticed within this. */
 var POLL_MAX_MS = 100;
 
-function channelDir(req: ChannelRequest): string {
-  if (req.dir) return req.dir;
-  var r = req.request ? String(req.request).toLowerCase() : "";
-  return r === "mem2mem" || r === "" ? "mem2mem" : "";
+export interface Engine {
+  _f: Platform;
+  _p: Provider;
+  _chans: Channel[];
+  _poll: any;
+  _pollDue: number;
+  _doneTimer: any;
+  _busy: boolean;
+  _warned: boolean;
+
+  requestChannel(req: ChannelRequest): Channel;
+  alloc(n: number): Uint8Array;
+  dump(): string;
+  _kick(): void;
+  _schedule(): void;
+  _afterSync(): void;
+  _warn(what: string): void;
+  _forget(ch: Channel): void;
 }
 
-export class Engine {
-  platform: Platform;
-  provider: Provider;
-  channels: Channel[];
-  private pollTimer: any;
-  private pollDue: number;
-  private doneTimer: any;
-  private busy: boolean;
-  private warned: any;
+export function Engine(this: Engine, platform: Platform, provider: Provider) {
+  this._f = platform;
+  this._p = provider;
+  this._chans = [];
+  this._poll = null;
+  this._pollDue = 0;
+  this._doneTimer = null;
+  this._busy = false;
+  this._warned = false;
+}
 
-  constructor(platform: Platform, provider: Provider) {
-    this.platform = platform;
-    this.provider = provider;
-    this.channels = [];
-    this.pollTimer = null;
-    this.pollDue = 0;
-    this.doneTimer = null;
-    this.busy = false;
-    this.warned = {};
-  }
+// The methods in one prototype literal (see channel.ts).
+Engine.prototype = {
 
   /** A channel for a request: { request: "mem2mem" } or a named request line ("TIM2_UP"),
    * optionally dir, or a pinned dma/stream. Throws ENODEV/EBUSY from the provider. */
-  requestChannel(req: ChannelRequest): Channel {
-    if (!req || typeof req !== "object") throw dmaError(codes.EINVAL, "requestChannel takes an object such as { request: \"mem2mem\" }");
-    var dir = channelDir(req);
-    if (dir !== "" && dir !== "mem2mem" && dir !== "mem2dev" && dir !== "dev2mem") {
-      throw dmaError(codes.EINVAL, "dir must be \"mem2mem\", \"mem2dev\" or \"dev2mem\", got " + dir);
-    }
-    var ch = new Channel(this, this.provider.allocChan(req), dir);
-    this.channels.push(ch);
+  requestChannel: function (this: Engine, req: ChannelRequest): Channel {
+    if (!req || typeof req !== "object") throw inval("requestChannel({request:\"mem2mem\"})");
+    // No request, or "mem2mem": a memory-to-memory channel; a request line alone: a slave
+    // channel for either direction ("").
+    // (No RegExp here: Espruino's own regular expression engine is minimal.)
+    var r = String(req.request || "").toLowerCase(), dir = req.dir || (!r || r === "mem2mem" ? "mem2mem" : "");
+    if (dir && dir !== "mem2mem" && dir !== "mem2dev" && dir !== "dev2mem") throw inval("dir " + dir + ": use mem2mem, mem2dev or dev2mem");
+    var ch: Channel = new (Channel as any)(this, this._p.allocChan(req), dir);
+    this._chans.push(ch);
     return ch;
-  }
+  },
 
   /** A flat Uint8Array of n bytes in RAM the controller can reach. */
-  alloc(n: number): Uint8Array {
-    if (!isWholePositive(n)) throw dmaError(codes.EINVAL, "alloc(n) needs a whole number of bytes > 0, got " + n);
-    var b: Uint8Array;
+  alloc: function (this: Engine, n: number): Uint8Array {
+    if (!isWholePositive(n)) throw inval("alloc(n): n > 0 whole bytes");
+    var b: Uint8Array | null = null, addr = 0;
     try {
       b = new Uint8Array(n);
-    } catch (e) {
-      throw dmaError(codes.ENOMEM, "no memory for " + n + " bytes: free other buffers or allocate smaller ones");
-    }
-    var addr = this.platform.addressOf(b);
-    if (!addr) throw dmaError(codes.ENOMEM, "no flat block of " + n + " bytes: call E.defrag() with no transfer in flight, or allocate buffers early");
-    if (!this.provider.reachable(addr, n)) {
-      throw dmaError(codes.ENOMEM, "the buffer landed at 0x" + addr.toString(16) + ", outside DMA-reachable RAM: allocate DMA buffers first, before other large objects");
-    }
-    return b;
-  }
+      addr = this._f.addressOf(b);
+    } catch (e) {}
+    // No memory, not flat, or outside DMA-reachable RAM (CCM on the F407).
+    if (!addr || !this._p.reachable(addr, n)) throw dmaError("ENOMEM", "no flat DMA-reachable " + n + " bytes: allocate DMA buffers first");
+    return b as Uint8Array;
+  },
 
   /** The core's lists per channel, then the provider's decoded registers. */
-  dump(): string {
+  dump: function (this: Engine): string {
     var s = "";
-    for (var i = 0; i < this.channels.length; i++) s += this.channels[i].describe() + "\n";
-    return s + this.provider.dump();
-  }
+    for (var i = 0; i < this._chans.length; i++) s += describe(this._chans[i]) + "\n";
+    return s + this._p.dump();
+  },
 
   // ------------------------------------------------------------------ for the channels
 
   /** After any change: run the poll timer iff something moves, at the period it needs, and
    * tell the platform whether DMA owns memory now. */
-  kick(): void {
-    var want = -1, busy = false;
-    for (var i = 0; i < this.channels.length; i++) {
-      var ch = this.channels[i];
-      if (ch.active || ch.terminated.length) busy = true;
-      var w = ch.pollWanted();
+  _kick: function (this: Engine): void {
+    var e = this, want = -1, busy = false, f = e._f;
+    for (var i = 0; i < e._chans.length; i++) {
+      var ch = e._chans[i], w = pollWanted(ch);
+      if (ch._act || aborted(ch)) busy = true;
       if (w >= 0 && (want < 0 || w < want)) want = w;
     }
-    if (busy !== this.busy) {
-      this.busy = busy;
-      if (this.platform.inFlight) this.platform.inFlight(busy);
-    }
-    if (want < 0) {
-      this.stopPoll();
-      return;
-    }
-    var ms = want < 1 ? 1 : want > POLL_MAX_MS ? POLL_MAX_MS : Math.floor(want);
-    var due = this.platform.now() + ms;
-    if (this.pollTimer !== null && this.pollDue <= due) return;
-    this.stopPoll();
-    var self = this;
-    this.pollDue = due;
-    this.pollTimer = this.platform.setTimeout(function () { self.onPoll(); }, ms);
-  }
+    if (busy !== e._busy && f.inFlight) f.inFlight(busy);
+    e._busy = busy;
+    var ms = want < 1 ? 1 : want > POLL_MAX_MS ? POLL_MAX_MS : Math.floor(want), due = f.now() + ms;
+    // Keep a pending poll that comes soon enough; otherwise (re)arm, or stop when idle.
+    if (want >= 0 && e._poll !== null && e._pollDue <= due) return;
+    if (e._poll !== null) f.clearTimeout(e._poll);
+    e._poll = null;
+    if (want < 0) return;
+    e._pollDue = due;
+    e._poll = f.setTimeout(function () { onPoll(e); }, ms);
+  },
 
   /** Queue the completion task (one for the engine, setTimeout 0). */
-  scheduleCompletion(): void {
-    if (this.doneTimer !== null) return;
+  _schedule: function (this: Engine): void {
     var self = this;
-    this.doneTimer = this.platform.setTimeout(function () { self.runCompletions(); }, 0);
-  }
+    if (this._doneTimer === null) this._doneTimer = this._f.setTimeout(function () { runCompletions(self); }, 0);
+  },
 
-  afterSync(): void {
-    if (this.doneTimer === null) return;
-    for (var i = 0; i < this.channels.length; i++) if (this.channels[i].completed.length) return;
-    this.platform.clearTimeout(this.doneTimer);
-    this.doneTimer = null;
-  }
+  _afterSync: function (this: Engine): void {
+    if (this._doneTimer === null) return;
+    for (var i = 0; i < this._chans.length; i++) if (pending(this._chans[i])) return;
+    this._f.clearTimeout(this._doneTimer);
+    this._doneTimer = null;
+  },
 
-  warnDeprecated(what: string, instead: string): void {
-    if (this.warned[what]) return;
-    this.warned[what] = true;
-    this.platform.warn("espdma: " + what + " is deprecated: use " + instead);
-  }
+  /** terminateAll() is deprecated: say so once per engine. */
+  _warn: function (this: Engine, what: string): void {
+    if (!this._warned) this._f.warn("espdma: " + what + "() is deprecated: use terminateAsync() + synchronize()");
+    this._warned = true;
+  },
 
-  forget(ch: Channel): void {
-    for (var i = 0; i < this.channels.length; i++) if (this.channels[i] === ch) this.channels.splice(i, 1);
-    this.kick();
-  }
+  _forget: function (this: Engine, ch: Channel): void {
+    for (var i = 0; i < this._chans.length; i++) if (this._chans[i] === ch) this._chans.splice(i, 1);
+    this._kick();
+  },
+};
 
-  // ------------------------------------------------------------------ timers
+// ------------------------------------------------------------------ timers
 
-  private stopPoll(): void {
-    if (this.pollTimer === null) return;
-    this.platform.clearTimeout(this.pollTimer);
-    this.pollTimer = null;
-  }
-
-  private onPoll(): void {
-    this.pollTimer = null;
-    try {
-      this.poll();
-    } catch (e) {
-      // Runs from a timer: nobody above us could catch it. Report, keep the engine going.
-      this.platform.report(e);
-    }
-    this.kick();
-  }
-
-  /** One provider poll for all moving channels; events only queue work. */
-  private poll(): void {
-    var pcs: ProviderChan[] = [], owners: Channel[] = [];
-    for (var i = 0; i < this.channels.length; i++) {
-      var ch = this.channels[i];
-      if (ch.active && !ch.paused) {
-        pcs.push(ch.pc);
-        owners.push(ch);
-      }
-    }
-    if (!pcs.length) return;
-    var evs = this.provider.poll(pcs);
-    for (var j = 0; j < evs.length; j++) {
-      for (var k = 0; k < pcs.length; k++) if (pcs[k] === evs[j].chan) owners[k].hwEvent(evs[j]);
+/** One provider poll for all moving channels; events only queue work. */
+function onPoll(e: Engine): void {
+  e._poll = null;
+  var pcs: ProviderChan[] = [], owners: Channel[] = [], i, j;
+  for (i = 0; i < e._chans.length; i++) {
+    var ch = e._chans[i];
+    if (ch._act && !ch._paused) {
+      pcs.push(ch._pc);
+      owners.push(ch);
     }
   }
-
-  private runCompletions(): void {
-    this.doneTimer = null;
-    var list = this.channels.slice();
-    for (var i = 0; i < list.length; i++) list[i].deliver();
-    // Callbacks may have issued, terminated or resumed: re-evaluate the poll timer once.
-    this.kick();
+  try {
+    var evs = pcs.length ? e._p.poll(pcs) : [];
+    for (i = 0; i < evs.length; i++) for (j = 0; j < pcs.length; j++) if (pcs[j] === evs[i].chan) hwEvent(owners[j], evs[i]);
+  } catch (err) {
+    // Runs from a timer: nobody above us could catch it. Report, keep the engine going.
+    e._f.report(err);
   }
+  e._kick();
+}
+
+function runCompletions(e: Engine): void {
+  e._doneTimer = null;
+  var list = e._chans.slice();
+  for (var i = 0; i < list.length; i++) deliver(list[i]);
+  // Callbacks may have issued, terminated or resumed: re-evaluate the poll timer once.
+  e._kick();
 }
 
 /** A new engine over a platform and a provider. */
 export function createEngine(platform: Platform, provider: Provider): Engine {
-  return new Engine(platform, provider);
+  return new (Engine as any)(platform, provider);
 }

@@ -27,6 +27,11 @@ export function dmaError(code: string, message: string): DmaError {
   return e;
 }
 
+/** EINVAL, the most common misuse (one short call instead of the code at every site). */
+export function inval(message: string): DmaError {
+  return dmaError("EINVAL", message);
+}
+
 /** True for errors made by dmaError(). */
 export function isDmaError(e: any): boolean {
   return !!e && e.name === "DmaError" && typeof e.code === "string";

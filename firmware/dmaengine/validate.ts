@@ -1,5 +1,7 @@
 // Argument checks for the client API. Each failure is a DmaError whose message says what to do.
-import { dmaError, codes } from "./errors";
+// Messages are short on purpose: the bundle's source stays in the board's RAM (one variable
+// block per 12 characters on Espruino), so every character of text costs the user memory.
+import { dmaError, inval } from "./errors";
 import type { Platform } from "../platform/platform";
 import type { Provider, ProviderChan } from "./provider";
 
@@ -9,37 +11,30 @@ export function isWholePositive(n: any): boolean {
 
 /** The callback option: a function or absent. */
 export function callbackOf(opts: any): ((r: any) => void) | null {
-  if (opts === undefined || opts === null) return null;
-  if (typeof opts !== "object") throw dmaError(codes.EINVAL, "options must be an object such as { callback: function (r) {...} }");
-  var cb = opts.callback;
-  if (cb === undefined || cb === null) return null;
-  if (typeof cb !== "function") throw dmaError(codes.EINVAL, "callback must be a function (or left out)");
-  return cb;
+  var cb = opts == null ? null : typeof opts === "object" ? opts.callback : 0;
+  if (cb != null && typeof cb !== "function") throw inval("callback must be a function");
+  return cb || null;
 }
 
-/** A transfer length: whole, > 0, within one segment of the hardware. */
+/** A transfer length: whole, > 0, within one segment of the hardware, whole items. */
 export function checkLen(provider: Provider, pc: ProviderChan, len: any, width: number, what: string): void {
-  if (!isWholePositive(len)) throw dmaError(codes.EINVAL, what + " length must be a whole number of bytes > 0, got " + len);
   var max = provider.maxSegmentLen(pc, width);
-  if (len > max) throw dmaError(codes.E2BIG, what + " length " + len + " exceeds the hardware maximum " + max + " bytes: split it (prepSlaveSg) or use a wider data width");
-  if (len % width) throw dmaError(codes.EINVAL, what + " length " + len + " is not a multiple of the data width " + width + " bytes");
+  if (!isWholePositive(len) || len % width) throw inval(what + " len " + len + ": use whole " + width + "-byte items, > 0");
+  if (len > max) throw dmaError("E2BIG", what + " len " + len + " > max " + max + ": split it (prepSlaveSg)");
 }
 
 /** A buffer the hardware will access: a typed array (or view), flat, reachable, aligned, long
  * enough. Returns the address of its first byte. */
 export function checkBuffer(platform: Platform, provider: Provider, buf: any, len: number, width: number, what: string): number {
-  if (!buf || typeof buf !== "object" || typeof buf.byteLength !== "number") {
-    throw dmaError(codes.EINVAL, what + " must be a typed array (allocate it with espdma.alloc(n))");
-  }
-  if (len > buf.byteLength) throw dmaError(codes.EINVAL, what + " holds " + buf.byteLength + " bytes, fewer than the " + len + " to transfer");
+  if (!buf || typeof buf !== "object" || !(buf.byteLength >= len)) throw inval(what + ": need a typed array of >= " + len + " bytes");
   var addr = platform.addressOf(buf);
-  if (!addr) throw dmaError(codes.EFAULT, what + " is not flat: allocate with espdma.alloc()");
-  if (!provider.reachable(addr, len)) throw dmaError(codes.EFAULT, what + " at 0x" + addr.toString(16) + " is in memory the DMA controller cannot reach: allocate with espdma.alloc()");
-  if (addr % width) throw dmaError(codes.EINVAL, what + " at 0x" + addr.toString(16) + " is not aligned to the data width " + width + " bytes");
+  // Not flat (0) or out of the controller's reach (CCM, flash): the hardware cannot use it.
+  if (!addr || !provider.reachable(addr, len)) throw dmaError("EFAULT", what + " not flat/DMA-reachable: use espdma.alloc()");
+  if (addr % width) throw inval(what + " not " + width + "-byte aligned");
   return addr;
 }
 
 /** A data width from a slave config: 1, 2 or 4 bytes, or absent. */
-export function checkWidth(w: any, what: string): void {
-  if (w !== undefined && w !== 1 && w !== 2 && w !== 4) throw dmaError(codes.EINVAL, what + " must be 1, 2 or 4 bytes, got " + w);
+export function checkWidth(w: any): void {
+  if (w !== undefined && w !== 1 && w !== 2 && w !== 4) throw inval("width " + w + ": use 1, 2 or 4");
 }

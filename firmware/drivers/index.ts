@@ -1,36 +1,62 @@
-// The board provider factory: picks the STM32 DMA driver for the board the bundle runs on
-// (process.env.BOARD, or a name given), and the timer pacing helper.
+// The drivers' entry point: the STM32 DMA provider for the board the bundle runs on (Espruino's
+// process.env.BOARD, or a name given), and pace(), a timer update event as a DMA request source.
 import type { Platform } from "../platform/platform";
 import type { Provider } from "../dmaengine/provider";
-import type { BoardDef } from "../../boards/types";
-import { boards, findBoard } from "../../boards/index";
 import { dmaError, codes } from "../dmaengine/errors";
-import { createStreamProvider } from "./stm32-stream";
-import { createChannelProvider } from "./stm32-channel";
-import { startPacer, Pacer } from "./stm32-timer";
+import { BOARDS } from "../../boards/compact";
+import { createStm, timerOf } from "./stm32";
 
-export type { Pacer };
-
-/** The board for a name (ours: "pico", or Espruino's process.env.BOARD: "PICO_R1_3"). */
-export function boardFor(platform: Platform, boardName?: string): BoardDef {
-  var name = boardName || platform.boardName();
-  var b = findBoard(name);
-  if (!b) {
-    var names: string[] = [];
-    for (var i = 0; i < boards.length; i++) names.push(boards[i].name + " (" + boards[i].envBoard[0] + ")");
-    throw dmaError(codes.ENODEV, "espdma has no DMA driver for board \"" + name + "\": supported are " + names.join(", "));
+/** The boards/compact.ts row for our name ("pico") or Espruino's BOARD ("PICO_R1_3"). */
+export function boardRow(platform: Platform, boardName?: string): any[] {
+  var n = String(boardName || platform.boardName()).toLowerCase(), names = "";
+  for (var i = 0; i < BOARDS.length; i++) {
+    var b = BOARDS[i];
+    if (b[0] === n || b[1].toLowerCase() === n) return b;
+    names += " " + b[0];
   }
-  return b;
+  throw dmaError(codes.ENODEV, "no espdma driver for board \"" + n + "\": supported are" + names);
 }
 
 /** The DMA provider for the board: stream DMA on F2/F4, channel DMA on F1. */
 export function createBoardProvider(platform: Platform, boardName?: string): Provider {
-  var b = boardFor(platform, boardName);
-  return b.family === "F1" ? createChannelProvider(platform, b) : createStreamProvider(platform, b);
+  return createStm(platform, boardRow(platform, boardName));
 }
 
-/** Start timerName's update event at hz as a DMA request source (espdma.pace). Request a
- * channel for pacer.request afterwards; pacer.stop() stops the timer. */
-export function pace(platform: Platform, timerName: string, hz: number, boardName?: string): Pacer {
-  return startPacer(platform, boardFor(platform, boardName), timerName, hz);
+export interface Pacer {
+  /** The request line to ask a channel for: requestChannel({ request: pacer.request }). */
+  request: string;
+  /** The rate actually set (PSC and ARR are whole numbers). */
+  hz: number;
+  stop(): void;
+}
+
+/** Run timer ("TIM2") at hz with its update event raising DMA requests (DIER.UDE), so that a
+ * channel on pacer.request moves one item per tick. Registers as in RM0090 17.4 / 18.4,
+ * RM0008 14.4 / 15.4: CR1 0x00, DIER 0x0C, SR 0x10, EGR 0x14, PSC 0x28, ARR 0x2C. */
+export function pace(P: Platform, timer: string, hz: number, boardName?: string): Pacer {
+  var board = boardRow(P, boardName), f4 = board[2] === 4, req = String(timer).toUpperCase() + "_UP";
+  var n = +req[3];
+  if (req.length !== 7 || !(n >= (f4 ? 1 : 2) && n <= (f4 ? 5 : 4))) throw dmaError(codes.ENODEV, "no pacing timer " + timer + ": use TIM" + (f4 ? "1-5" : "2-4"));
+  var t = timerOf(board, n), b = t[0], rcc = f4 ? 0x40023800 : 0x40021000;
+  // 16-bit PSC and ARR (TIM2/TIM5 have a 32-bit ARR on the F4; 16 bits work on every timer).
+  var ticks = Math.round(t[3] / hz), psc = Math.floor((ticks - 1) / 65536), arr = Math.round(t[3] / (psc + 1) / hz) - 1;
+  if (!(ticks >= 2 && psc < 65536)) throw dmaError(codes.EINVAL, "pace: " + hz + " Hz is outside " + t[3] / 4294967296 + "-" + t[3] / 2 + " Hz");
+  P.poke32(rcc + t[1], P.peek32(rcc + t[1]) | (1 << t[2]));
+  P.poke32(b, 0);
+  P.poke32(b + 0x0c, 0);
+  P.poke32(b + 0x28, psc);
+  P.poke32(b + 0x2c, arr);
+  // UG loads the preloaded PSC now (RM0090 18.3.1); with UDE still 0 it raises no DMA request.
+  P.poke32(b + 0x14, 1);
+  P.poke32(b + 0x10, 0);
+  P.poke32(b + 0x0c, 0x100);
+  P.poke32(b, 0x81); // CEN, ARPE
+  return {
+    request: req,
+    hz: t[3] / (psc + 1) / (arr + 1),
+    stop: function () {
+      P.poke32(b, 0);
+      P.poke32(b + 0x0c, 0);
+    },
+  };
 }

@@ -2,18 +2,15 @@
 // may run the defragmenter when memory is tight (espruino-compat.md): a buffer's address would
 // change under a running transfer and the controller would write into whatever moved there.
 // The wrappers are installed once, on the first transfer, and stay (cheap: one flag test).
-import { dmaError, codes } from "../dmaengine/errors";
+import { dmaError } from "../dmaengine/errors";
 
 var busy = false;
 var installed = false;
 
 function guard(E: any, name: string): void {
   var orig = E[name];
-  if (typeof orig !== "function") return;
-  E[name] = function (a: any, b: any) {
-    if (busy) {
-      throw dmaError(codes.EBUSY, "a DMA transfer is in flight; terminateSync() or wait for completion before E." + name + "()");
-    }
+  if (typeof orig === "function") E[name] = function (a: any, b: any) {
+    if (busy) throw dmaError("EBUSY", "DMA in flight: terminateSync() before E." + name + "()");
     return orig.call(E, a, b);
   };
 }

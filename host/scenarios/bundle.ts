@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import { asciiCode, readCode } from "../link/code";
 import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -30,12 +30,14 @@ export async function agentSource(): Promise<string> {
   var { rollup } = await import("rollup");
   var ts = (await import("@rollup/plugin-typescript")).default;
   var terser = (await import("@rollup/plugin-terser")).default;
+  // The same minifier settings as `npm run build` (internal `_` names shortened).
+  var { terserOptions } = await import(pathToFileURL(join(ROOT, "rollup.config.js")).href);
   var b = await rollup({
     input: join(ROOT, "firmware", "agent", "index.ts"),
     plugins: [ts({ tsconfig: join(ROOT, "tsconfig.firmware.json"), noEmitOnError: true, include: ["firmware/agent/**/*.ts"] }) as any],
     logLevel: "silent",
   });
-  var out = await b.generate({ format: "iife", name: "espdmaAgent", strict: false, plugins: [terser({ ecma: 5, format: { comments: false } }) as any] });
+  var out = await b.generate({ format: "iife", name: "espdmaAgent", strict: false, plugins: [terser(terserOptions) as any] });
   await b.close();
   agentCache = asciiCode(out.output[0].code);
   return agentCache;

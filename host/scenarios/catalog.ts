@@ -57,6 +57,8 @@ export const scenarios: Scenario[] = [
         s.push({ op: "alloc", buf: tx + "_src", len, guard: ctx.int(1, 19) }, { op: "alloc", buf: tx + "_dst", len, guard: ctx.int(1, 19) });
         s.push(...memcpy("c", tx, len, { seed: ctx.int(0, 255), alloc: false }));
         s.push({ op: "waitCb", tx, timeoutMs: 1000 }, checkCopy(tx), { op: "status", ch: "c", tx });
+        // Free each pair: four pairs of up to 2 KB do not fit the Original's heap at once.
+        s.push({ op: "free", buf: tx + "_src" }, { op: "free", buf: tx + "_dst" }, { op: "gc" });
       }
       s.push({ op: "dump" }, { op: "release", ch: "c" });
       return s;

@@ -34,7 +34,7 @@ describe("espruino platform", () => {
       p.inFlight!(true);
       try { g.E.defrag(); assert.fail("no error"); } catch (e: any) {
         assert.equal(e.code, "EBUSY");
-        assert.match(e.message, /DMA transfer is in flight; terminateSync\(\) or wait for completion before E\.defrag\(\)/);
+        assert.match(e.message, /DMA in flight: terminateSync\(\) before E\.defrag\(\)/);
       }
       assert.equal((() => { try { g.E.toFlatString("x"); return "ok"; } catch (e: any) { return e.code; } })(), "EBUSY");
       p.inFlight!(false);

@@ -55,10 +55,10 @@ describe("terminateAsync", () => {
   test("keeps the buffers of terminated descriptors referenced until synchronize()", () => {
     var x = running();
     x.s.ch.terminateAsync();
-    assert.deepEqual(x.tx.bufs, [x.b.dst, x.b.src]);
+    assert.deepEqual(x.tx._bufs, [x.b.dst, x.b.src]);
     assert.deepEqual(x.s.platform.inFlightLog, [true]);
     x.s.ch.synchronize();
-    assert.equal(x.tx.bufs, null);
+    assert.equal(x.tx._bufs, null);
     assert.deepEqual(x.s.platform.inFlightLog, [true, false]);
   });
 
@@ -92,12 +92,12 @@ describe("synchronize", () => {
     x.s.provider.neverStop = true;
     x.s.ch.terminateAsync();
     assert.equal(code(() => x.s.ch.synchronize()), "ETIMEDOUT");
-    assert.deepEqual(x.tx.bufs, [x.b.dst, x.b.src]);
+    assert.deepEqual(x.tx._bufs, [x.b.dst, x.b.src]);
     assert.equal(code(() => x.s.ch.issuePending()), "EBUSY");
     assert.equal(x.s.platform.inFlightLog[x.s.platform.inFlightLog.length - 1], true);
     x.s.provider.neverStop = false;
     x.s.ch.synchronize();
-    assert.equal(x.tx.bufs, null);
+    assert.equal(x.tx._bufs, null);
   });
 
   test("a stop slower than the provider's budget times out once, then completes", () => {
@@ -151,7 +151,7 @@ describe("synchronize", () => {
     s.platform.step();
     assert.deepEqual(codes, ["EDEADLK", "EDEADLK", "EDEADLK"]);
     assert.deepEqual(s.provider.log.slice(before), [], "no provider call");
-    assert.equal(s.ch.released, false);
+    assert.equal(s.ch._released, false);
     assert.equal(s.ch.txStatus(c2).status, "in_progress");
   });
 
@@ -211,7 +211,7 @@ describe("terminateSync, terminateAll, release", () => {
     x.s.ch.terminateSync();
     assert.deepEqual(x.s.provider.log.slice(-3), ["terminateAll fake0", "synchronize fake0 100", "stopped fake0"]);
     assert.equal(x.s.ch.txStatus(x.cookie).status, "aborted");
-    assert.equal(x.tx.bufs, null);
+    assert.equal(x.tx._bufs, null);
   });
 
   test("terminateAll is terminateAsync and warns once per engine", () => {

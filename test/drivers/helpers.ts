@@ -73,3 +73,39 @@ export function pacing(name: string) {
   var g = b.gpio[0];
   return { timer, request: timer + "_UP", port: 0, idr: g.base + g.idr, odr: g.base + g.odr, bsrr: g.base + g.bsrr, gpioEnr: b.rcc.base + g.enr, gpioBit: g.bit };
 }
+
+export interface ProviderCounts {
+  /** start() of a prepared memcpy on an idle stream. */
+  start: number;
+  /** terminateAll() of a running transfer (the core's terminateAsync adds one NDTR read for the residue). */
+  terminateAll: number;
+  /** synchronize() of a stream that has already stopped. */
+  synchronize: number;
+  /** poll() of one stream in flight with nothing finished. */
+  pollIdle: number;
+  /** poll() that finds a memcpy complete. */
+  pollComplete: number;
+}
+
+/** Register accesses (peek32 + poke32) of the provider's hot operations on a board, on the
+ * virtual MCU, without the core (host/bench/driver.ts registerCounts() counts them through the
+ * core's API). Deterministic. */
+export function providerCounts(name: string): ProviderCounts {
+  var r = rig(name);
+  var pc = r.prov.allocChan({ request: "mem2mem" });
+  var a = r.p.directAlloc(64), b = r.p.directAlloc(64);
+  var memcpy = () => r.prov.prep(pc, { kind: "memcpy", dir: "mem2mem", src: r.p.addressOf(a), dst: r.p.addressOf(b), segments: [{ addr: r.p.addressOf(b), len: 64 }] });
+  var count = (fn: () => unknown) => { r.count.reset(); fn(); return r.count.total(); };
+  var start = count(() => r.prov.start(pc, memcpy()));
+  r.loop.advanceBy(1);
+  var pollComplete = count(() => { if (r.prov.poll([pc]).length !== 1) throw new Error("the memcpy did not complete"); });
+  // A paced transfer whose timer does not run: in flight, never finishing.
+  var slave = r.prov.allocChan({ request: "TIM2_UP" });
+  r.prov.config(slave, { periphAddr: 0x40000000 });
+  r.prov.start(slave, r.prov.prep(slave, { kind: "slave_sg", dir: "dev2mem", segments: [{ addr: r.p.addressOf(b), len: 64 }] }));
+  var pollIdle = count(() => { if (r.prov.poll([slave]).length) throw new Error("the idle transfer moved"); });
+  var terminateAll = count(() => r.prov.terminateAll(slave));
+  r.loop.advanceBy(1);
+  var synchronize = count(() => r.prov.synchronize(slave, 10));
+  return { start, terminateAll, synchronize, pollIdle, pollComplete };
+}

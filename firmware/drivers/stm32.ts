@@ -1,0 +1,344 @@
+// The STM32 DMA provider, one for both families, after Linux stm32-dma.c: stream DMA on the
+// F2/F4 (RM0090 s.10; the F401's RM0368 s.9 and the F411's RM0383 s.9 describe the same
+// controller) and channel DMA on the F1 (RM0008 s.13). The families differ in where the
+// registers and flags sit and in the control register's bit positions, both set up once in
+// createStm(); the logic is shared. Register values are computed at prep; start writes them out.
+//
+// Completion is found by polling the flags: they are set whatever the interrupt enables say
+// (RM0090 10.5.1, RM0008 13.4.1), and the enables stay off (Espruino has no handler for them).
+//
+// Internal fields start with "_" (the build shortens them, rollup.config.js). A channel:
+// _d controller (1, 2), _cr its CR address (NDTR +4, PAR +8, M0AR/MAR +12, F4 FCR +20), _isr its
+// status register, _sh its flags' shift there, _used, _req request line name, _chsel F4
+// CHSEL, _cfg slave config, _hw the descriptor on the hardware, _seg its segment there, _crv
+// the CR last written (EN aside), _p0/_m0/_cnt PAR/MAR/NDTR of the last programming, _left
+// items left while paused (-1: not paused), _pos/_skip/_tail cyclic position (see handle()).
+
+import type { Platform } from "../platform/platform";
+import type { Provider, ProviderChan, ChannelRequest, SlaveConfig, PrepRequest, HwDesc, HwEvent } from "../dmaengine/provider";
+import { dmaError, codes } from "../dmaengine/errors";
+import { F4_REQUESTS, F1_REQUESTS } from "../../boards/compact";
+
+/** SxCR.PL / CCRx.PL values 0..3. */
+var PRIORITIES = ["low", "medium", "high", "very_high"];
+
+function einval(msg: string) {
+  return dmaError(codes.EINVAL, msg);
+}
+
+/** Timer TIMn of a board (a boards/compact.ts row): [registers base, RCC enable register offset,
+ * bit, kernel clock Hz]. TIM2-5 sit on APB1 at 0x40000000 + 0x400 * (n - 2), TIM1 on APB2
+ * (RM0090 2.3 + 6.3.13-6.3.14; RM0008 3.3 + 7.3.7-7.3.8). APB1 timers are clocked at twice
+ * PCLK1 when APB1 is divided (RM0090 6.2): HCLK on the F401/F411 (APB1 /2) and the F1, HCLK / 2
+ * on the 168 MHz F407 (APB1 /4); TIM1 at HCLK. */
+export function timerOf(board: any[], n: number): number[] {
+  var f4 = board[2] === 4, hz = board[4] * 1e6;
+  if (n === 1) return f4 ? [0x40010000, 0x44, 0, hz] : [0x40012c00, 0x18, 11, hz];
+  return [0x40000000 + 0x400 * (n - 2), f4 ? 0x40 : 0x1c, n - 2, hz > 1e8 ? hz / 2 : hz];
+}
+
+/** The provider for a board (a boards/compact.ts row). */
+export function createStm(P: Platform, board: any[]): Provider {
+  var f4 = board[2] === 4;
+  // Control register fields: SxCR (RM0090 10.5.5) / CCRx (RM0008 13.4.3).
+  var M2P = f4 ? 0x40 : 0x10;          // DIR=01 / DIR: read from memory
+  var M2M = f4 ? 0x80 : 0x4000;        // DIR=10 / MEM2MEM
+  var CIRC = f4 ? 0x100 : 0x20, PINC = CIRC << 1, MINC = CIRC << 2;
+  var PSIZE = f4 ? 11 : 8, MSIZE = PSIZE + 2, PL = f4 ? 16 : 12;
+  var IE = f4 ? 0x1e : 0x0e;           // (DMEIE) TEIE HTIE TCIE
+  // One stream's flags, unshifted: RM0090 10.5.1 FEIF - DMEIF TEIF HTIF TCIF; RM0008 13.4.1
+  // GIF TCIF HTIF TEIF. The flag-clear register is 8 (LIFCR/HIFCR) / 4 (IFCR) above the status.
+  var TE = 8, TC = f4 ? 0x20 : 2, ALL = f4 ? 0x3d : 0xf, IFCR = f4 ? 8 : 4;
+  var FLAGS = (f4 ? "FEIF,,DMEIF,TEIF,HTIF,TCIF" : "GIF,TCIF,HTIF,TEIF").split(",");
+  // DMA1; DMA2 is 0x400 above (RM0090 2.3, RM0008 3.3). RCC AHB1ENR DMA1EN bit 21 (RM0090
+  // 6.3.10) / AHBENR DMA1EN bit 0 (RM0008 7.3.6); DMA2EN is the next bit.
+  var DMA = f4 ? 0x40026000 : 0x40020000, ENR = f4 ? 0x40023830 : 0x40021014, ENBIT = f4 ? 21 : 0;
+  var REQ = f4 ? F4_REQUESTS : F1_REQUESTS;
+  var chans: any = {};
+
+  // All register access goes through these two.
+  function rd(a: number): number {
+    return P.peek32(a) >>> 0;
+  }
+  function wr(a: number, v: number): void {
+    P.poke32(a, v);
+  }
+
+  /** Stream n exists on controller d: F4 0-7 on both; F1 1-7 on DMA1, 1-5 on DMA2. */
+  function exists(d: number, n: number): boolean {
+    return f4 ? n >= 0 && n < 8 : n >= 1 && n <= (d === 1 ? 7 : 5);
+  }
+
+  /** Stream n of DMAd: where its registers and its flags are. */
+  function chanAt(d: number, n: number): any {
+    var c = chans[d * 10 + n];
+    if (c) return c;
+    var base = DMA + 0x400 * (d - 1), cr, isr, sh;
+    if (f4) {
+      // Streams 0-3 in LISR/LIFCR, 4-7 in HISR/HIFCR, at bits 0, 6, 16, 22 (RM0090 10.5.1-10.5.4).
+      cr = base + 0x10 + 0x18 * n;
+      isr = base + 4 * (n >> 2);
+      sh = 6 * (n & 1) + 8 * (n & 2);
+    } else {
+      // ISR, IFCR, then CCRx at 0x08 + 0x14 * (x - 1); 4 flags per channel (RM0008 13.4.1-13.4.7).
+      cr = base + 8 + 0x14 * (n - 1);
+      isr = base;
+      sh = 4 * (n - 1);
+    }
+    return (chans[d * 10 + n] = { name: "DMA" + d + (f4 ? " stream " : " channel ") + n, _d: d, _cr: cr, _isr: isr, _sh: sh });
+  }
+
+  function clearFlags(c: any): void {
+    wr(c._isr + IFCR, ALL << c._sh);
+  }
+
+  /** EN reads 0 within ms, else ETIMEDOUT. */
+  function waitStopped(c: any, ms: number): void {
+    var t0 = -1, t;
+    while (rd(c._cr) & 1) {
+      t = P.now();
+      if (t0 < 0) t0 = t;
+      else if (t - t0 > ms) throw dmaError(codes.ETIMEDOUT, c.name + " did not stop: its buffers stay in use; retry synchronize()");
+    }
+  }
+
+  /** Write one programming out, EN last (RM0090 10.3.17, RM0008 13.3.3 channel configuration
+   * procedure). EN must read 0 and the flags be clear before. */
+  function program(c: any, par: number, mar: number, n: number, cr: number): void {
+    wr(c._cr + 8, (c._p0 = par));
+    wr(c._cr + 12, (c._m0 = mar));
+    wr(c._cr + 4, (c._cnt = n));
+    wr(c._cr, (c._crv = cr) | 1);
+  }
+
+  /** Bytes not yet moved of the descriptor on the hardware. */
+  function left(c: any, h: any): number {
+    var n = c._left >= 0 ? c._left : rd(c._cr + 4) & 0xffff, j = c._seg;
+    if (!h._cyc) while (++j < h._items.length) n += h._items[j];
+    return n * h._unit;
+  }
+
+  /** Update events per second of the timer behind a "TIMn_UP" line, 0 when it does not run
+   * (TIMx_CR1.CEN, PSC, ARR: RM0090 17.4 / 18.4, RM0008 14.4 / 15.4). */
+  function rate(name: string): number {
+    if (!REQ[name]) return 0;
+    var t = timerOf(board, +name[3]), b = t[0];
+    return rd(b) & 1 ? t[3] / (rd(b + 0x28) + 1) / (rd(b + 0x2c) + 1) : 0;
+  }
+
+  /** One stream's flags f: push the events for the core. */
+  function handle(c: any, h: any, f: number, evs: HwEvent[]): void {
+    if (f & TE) {
+      // Transfer error: the hardware cleared EN (RM0090 10.3.18, RM0008 13.3.5). Memory was
+      // checked at prep, so it is the peripheral side that failed.
+      h._res = left(c, h);
+      clearFlags(c);
+      c._hw = null;
+      evs.push({ chan: c, kind: h._m2p ? "write_failed" : "read_failed" });
+      return;
+    }
+    if (f & TC) {
+      clearFlags(c);
+      // F1: EN stays 1 after the last item, it is "set and cleared by software" (RM0008
+      // 13.4.3); clear it, so that the channel reads stopped and takes a new CNDTR (13.4.4).
+      if (!f4 && !(c._crv & CIRC)) wr(c._cr, c._crv);
+    }
+    if (h._cyc) {
+      // The ring position is read from NDTR; TCIF says a lap ended since the last poll.
+      var ring = h._items[0], pos, wraps = 0;
+      if (f & TC) {
+        if (c._skip) c._skip = false;
+        else wraps = 1;
+        if (c._tail) {
+          // The rest of the lap after a resume is done: the whole ring again, circular.
+          c._tail = false;
+          program(c, h._par, h._addrs[0], ring, h._cr);
+        }
+      }
+      pos = ring - (rd(c._cr + 4) & 0xffff);
+      // NDTR wrapped after the status read: count the lap now, and its TCIF at the next poll not.
+      if (!wraps && pos < c._pos) {
+        wraps = 1;
+        c._skip = true;
+      }
+      var k = Math.floor((wraps * ring + pos) / h._per) - Math.floor(c._pos / h._per);
+      c._pos = pos;
+      if (k > 0) evs.push({ chan: c, kind: "period", count: k });
+    } else if (f & TC) {
+      if (++c._seg < h._items.length) {
+        // Scatter-gather: the next entry.
+        program(c, h._par, h._addrs[c._seg], h._items[c._seg], h._cr);
+      } else {
+        c._hw = null;
+        h._res = 0;
+        evs.push({ chan: c, kind: "complete" });
+      }
+    }
+  }
+
+  var prov: Provider = {
+    reachable: function (addr: number, len: number): boolean {
+      return addr >= 0x20000000 && addr + len <= 0x20000000 + board[3] * 1024;
+    },
+
+    maxSegmentLen: function (pc: ProviderChan | null, width: number): number {
+      return 65535 * (width || 1); // NDTR is 16 bits (RM0090 10.5.6, RM0008 13.4.4)
+    },
+
+    allocChan: function (req: ChannelRequest): ProviderChan {
+      var r: any = req, pin = r.dma ? +String(r.dma).slice(-1) : 0, st = r.stream, busy = 0, i, c;
+      var name = String(r.request || (r.dir === "mem2mem" || !(pin || r.dir) ? "MEM2MEM" : "")).toUpperCase();
+      var lines = (name ? REQ[name] : [pin * 100 + st * 10 + (f4 ? r.channel & 7 : 0)]) || [];
+      for (i = 0; i < lines.length; i++) {
+        var d = Math.floor(lines[i] / 100), n = Math.floor(lines[i] / 10) % 10;
+        if ((pin && d !== pin) || (st !== undefined && n !== st) || !exists(d, n)) continue;
+        c = chanAt(d, n);
+        if (!c._used) {
+          var v = rd(ENR), bit = 1 << (ENBIT + d - 1);
+          if (!(v & bit)) wr(ENR, v | bit);
+          // EN=1 here means someone else (Espruino's own drivers) runs it: leave it alone.
+          if (!(rd(c._cr) & 1)) {
+            c._used = true;
+            c._req = name;
+            c._chsel = lines[i] % 10;
+            c._cfg = {};
+            c._hw = null;
+            return c;
+          }
+        }
+        busy++;
+      }
+      name = name || r.dma + " " + st;
+      if (busy) throw dmaError(codes.EBUSY, name + ": all in use, release a channel");
+      var known = "";
+      for (i in REQ) known += " " + i;
+      throw dmaError(codes.ENODEV, "no stream for " + name + ": use {request:" + known + "} or {dma, stream, channel}");
+    },
+
+    freeChan: function (c: any): void {
+      c._used = false;
+      c._hw = null;
+    },
+
+    config: function (c: any, cfg: SlaveConfig): void {
+      if (cfg.priority !== undefined && PRIORITIES.indexOf(cfg.priority) < 0) throw einval("priority: " + PRIORITIES);
+      c._cfg = cfg;
+    },
+
+    prep: function (c: any, req: PrepRequest): HwDesc {
+      var cfg = c._cfg, mem = req.kind === "memcpy", cyc = req.kind === "cyclic", segs = req.segments;
+      var mw = cfg.memWidth || 1, pw = cfg.periphWidth || mw, fifo = cfg.fifo || 0;
+      // memcpy reads PAR (the source) and writes M0AR/CMAR (RM0090 10.3.6, RM0008 13.3.3).
+      var par = mem ? req.src : cfg.periphAddr;
+      if (typeof par !== "number") throw einval("config({ periphAddr }) first");
+      // The FIFO packs between widths, and memory-to-memory needs it (RM0090 10.3.11, 10.5.10).
+      if (f4 && (mem || pw !== mw)) fifo = fifo || 4;
+      // Single transfers only: bursts add FIFO threshold rules (RM0090 10.3.12) for little gain
+      // at the rates an interpreted program feeds. The F1 has no FIFO, and without one
+      // different widths truncate or zero-extend each item (RM0008 13.3.4): no copy.
+      if (cfg.burst > 1 || fifo !== (fifo & 7) || fifo > 4 || (mem && (f4 ? c._d < 2 : pw !== mw)) || (fifo && !f4)) {
+        throw einval("unsupported: burst, fifo (F4: 0-4), memcpy (F4: DMA2; F1: equal widths)");
+      }
+      // NDTR counts peripheral-size items on the F4, the memory side following by as many
+      // bytes (RM0090 10.3.10); on the F1 each item is one access of each width.
+      var unit = f4 ? pw : mw, items: number[] = [], addrs: number[] = [], total = 0, per = (req.periodLen || unit) / unit;
+      for (var i = 0; i < segs.length; i++) {
+        var k = segs[i].len / unit;
+        if (k % 1 || k > 65535 || per % 1 || k % per) throw einval("lengths: whole " + unit + "-byte items, <= 65535, periods dividing the ring");
+        items.push(k);
+        addrs.push(segs[i].addr);
+        total += k;
+      }
+      var cr = (c._chsel << 25) | (PRIORITIES.indexOf(cfg.priority || "medium") << PL) | ((mw >> 1) << MSIZE) | ((pw >> 1) << PSIZE) | MINC |
+        (mem ? PINC | M2M : 0) | (cyc ? CIRC : 0) | (req.dir === "mem2dev" ? M2P : 0);
+      // Items per second, for the poll period: memory-to-memory at about 8 cycles an item, a
+      // paced transfer at its timer's rate (0, unknown: poll as fast as the engine does).
+      var hz = mem ? board[4] * 125000 : rate(c._req);
+      return {
+        len: total * unit, expectedMs: hz ? (total * 1000) / hz : 0, _cyc: cyc, _m2p: !mem && cr & M2P, _cr: cr, _fcr: fifo ? (fifo - 1) | 4 : 0, _par: par,
+        _addrs: addrs, _items: items, _unit: unit, _pstep: mem ? pw : 0, _per: per, _res: total * unit,
+      } as HwDesc;
+    },
+
+    start: function (c: any, h: any): void {
+      // EN must read 0 and the stream's flags be clear before EN is set (RM0090 10.3.17,
+      // 10.5.5); the flags are cleared blind, in one write.
+      if (rd(c._cr) & 1) throw dmaError(codes.EBUSY, c.name + " still running: synchronize() first");
+      clearFlags(c);
+      if (f4) wr(c._cr + 20, h._fcr);
+      c._hw = h;
+      c._seg = c._pos = 0;
+      c._skip = c._tail = false;
+      c._left = -1;
+      program(c, h._par, h._addrs[0], h._items[0], h._cr);
+    },
+
+    terminateAll: function (c: any): void {
+      // Mask the interrupts and clear EN, one write; an F4 stream finishes its current item
+      // first (RM0090 10.3.14): synchronize() waits for that.
+      wr(c._cr, (c._crv &= ~IE));
+      c._hw = null;
+    },
+
+    synchronize: function (c: any, ms: number): void {
+      waitStopped(c, ms);
+      clearFlags(c);
+    },
+
+    residue: function (c: any, h: any): number {
+      return h === c._hw ? left(c, h) : h._res;
+    },
+
+    pause: function (c: any): void {
+      if (!c._hw || c._left >= 0) return;
+      wr(c._cr, c._crv);
+      waitStopped(c, 100);
+      // The stop sets TCIF on the F4 (RM0090 10.3.14): clear it, unless it is the real
+      // completion (nothing left), which the first poll after resume() then reports.
+      if ((c._left = rd(c._cr + 4) & 0xffff)) clearFlags(c);
+      c._skip = false;
+    },
+
+    resume: function (c: any): void {
+      var h = c._hw, n = c._left, done = c._cnt - n;
+      if (!h || n < 0) return;
+      c._left = -1;
+      if (!n) return;
+      // From where it stopped. A ring goes on without CIRC to the end of the lap (circular
+      // mode would reload the shortened count, RM0090 10.3.8), then restarts whole (handle()).
+      c._tail = h._cyc;
+      program(c, c._p0 + done * h._pstep, c._m0 + done * h._unit, n, h._cr & ~CIRC);
+    },
+
+    poll: function (list: ProviderChan[]): HwEvent[] {
+      var evs: HwEvent[] = [], seen: any = {};
+      for (var i = 0; i < list.length; i++) {
+        var c: any = list[i], h = c._hw;
+        if (!h || c._left >= 0) continue;
+        // One status read per status register, shared by the streams it covers.
+        var v = seen[c._isr];
+        if (v === undefined) v = seen[c._isr] = rd(c._isr);
+        var f = (v >>> c._sh) & ALL;
+        if (f || h._cyc) handle(c, h, f, evs);
+      }
+      return evs;
+    },
+
+    dump: function (): string {
+      var s = "";
+      for (var d = 1; d < 3; d++) {
+        for (var n = f4 ? 0 : 1; exists(d, n); n++) {
+          var c = chanAt(d, n), cr = rd(c._cr), f, fl = "";
+          if (!(cr & 1)) continue;
+          f = rd(c._isr) >>> c._sh;
+          // (bit 1 of an F4 stream's flags is reserved: it reads 0)
+          for (var b = 0; b < FLAGS.length; b++) if ((f >> b) & 1) fl += " " + FLAGS[b];
+          s += c.name + ": EN=1 DIR=" + (cr & M2M ? "M2M" : cr & M2P ? "M2P" : "P2M") + " CIRC=" + (cr & CIRC ? 1 : 0) + " NDTR=" + (rd(c._cr + 4) & 0xffff) +
+            " PAR=0x" + rd(c._cr + 8).toString(16) + " M0AR=0x" + rd(c._cr + 12).toString(16) + " CR=0x" + cr.toString(16) + " flags:" + (fl || " -") + "\n";
+        }
+      }
+      return s || "no DMA stream enabled\n";
+    },
+  };
+  return prov;
+}
