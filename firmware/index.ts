@@ -4,7 +4,7 @@
 import { Engine, createEngine } from "./dmaengine/engine";
 import { codes, dmaError, isDmaError } from "./dmaengine/errors";
 import { createEspruinoPlatform } from "./platform/espruino";
-import { createBoardProvider } from "./drivers/index";
+import { createBoardProvider, pace as startPacer, Pacer } from "./drivers/index";
 import type { ChannelRequest } from "./dmaengine/provider";
 
 declare var Modules: any;
@@ -13,15 +13,22 @@ export var version = "0.1.0";
 /** An engine over any platform and provider (tests, other engines, the virtual board). */
 export { codes, dmaError, isDmaError, createEngine };
 
-var board: Engine | null = null;
+var board: Engine | null = null, plat: any = null;
 
 /** The board's engine: Espruino platform + the STM32 provider for process.env.BOARD. */
 export function defaultEngine(): Engine {
   if (!board) {
-    var p = createEspruinoPlatform();
-    board = createEngine(p, createBoardProvider(p));
+    plat = createEspruinoPlatform();
+    board = createEngine(plat, createBoardProvider(plat));
   }
   return board;
+}
+
+/** Run a timer ("TIM1") at hz as a DMA request source, for timer-paced transfers:
+ * requestChannel({ request: pacer.request, dir }) then moves one item per tick. */
+export function pace(timer: string, hz: number): Pacer {
+  defaultEngine();
+  return startPacer(plat, timer, hz);
 }
 
 export function requestChannel(req: ChannelRequest) {

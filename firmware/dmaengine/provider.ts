@@ -13,6 +13,9 @@ export interface ChannelRequest {
   /** Pin the stream/channel instead of taking the first free one that serves the request. */
   dma?: string;
   stream?: number;
+  /** F4: the channel selection (SxCR.CHSEL) of a pinned stream, from the manual's request
+   * table (RM0090 tables 42-43). */
+  channel?: number;
 }
 
 /** Slave configuration, after struct dma_slave_config. Widths are in bytes: 1, 2 or 4. */
@@ -24,7 +27,7 @@ export interface SlaveConfig {
   priority?: string;
   /** F4 only: use the FIFO (direct mode off) with this threshold in quarters (1..4). */
   fifo?: number;
-  /** F4 only: burst length in beats (1, 4, 8, 16). */
+  /** F4 only: burst length in beats; the driver supports single transfers only (1). */
   burst?: number;
 }
 
