@@ -34,15 +34,21 @@ export function raceAction(o: RaceCliOptions, out: (line: string) => void = cons
   } else {
     out("board " + (o.board || "pico") + ", seed " + res.seed + ": " + res.schedules + " schedules, " + res.violations + " violation(s)" +
       (res.ms > 0 ? ", " + Math.round((res.schedules * 60000) / res.ms) + " schedules/minute" : ""));
+    var why = "";
     res.mutants.forEach(function (m) {
-      out("  mutant " + m.name + ": " + (m.caught ? "caught after " + m.schedules + " schedule(s)" : "NOT caught in " + m.schedules + " schedules"));
+      out("  mutant " + m.name + ": " + (m.caught ? "caught after " + m.schedules + " schedule(s)" : "NOT caught in " + m.schedules + " schedules") +
+        (m.equivalent ? " (equivalent on this board: not expected to be caught, see below)" : ""));
+      if (m.equivalent) why = m.equivalent;
     });
+    if (why) out("  equivalent mutants: " + why);
     out("(" + (wall / 1000).toFixed(1) + " s)");
   }
+  // A mutant that is equivalent on this board (its hazard cannot occur there) is not a miss.
+  var missed = res.mutants.some(function (m) { return !m.caught && !m.equivalent; });
   var mutantAsked = o.mutant && o.mutant !== "all" && o.mutant !== "none";
-  if (mutantAsked && !replay) return res.mutants.every(function (m) { return m.caught; }) ? 0 : 1;
+  if (mutantAsked && !replay) return missed ? 1 : 0;
   if (res.violations > 0) return 1;
-  return res.mutants.every(function (m) { return m.caught; }) ? 0 : 1;
+  return missed ? 1 : 0;
 }
 
 export function registerRaceCommand(program: Command): Command {

@@ -8,7 +8,12 @@
 //   client's again: it may free them or let the interpreter reuse them (canary);
 // - synchronize/terminateSync/release inside a callback throw EDEADLK and change nothing;
 // - callbacks run from the event loop, never inside an API call;
-// - nothing in flight: no timer; a completed memcpy moved exactly its bytes; guards intact.
+// - nothing in flight: no timer (checked after every step); a completed memcpy or dev2mem moved
+//   exactly its bytes; a mem2dev channel's port saw each descriptor's bytes in order and nothing
+//   else; guards intact;
+// - late writes are the board's memory-ownership violations: buffers the client gave back are
+//   freed (or overwritten with a canary), and buffers it dropped are freed by an emulated
+//   collector the moment nothing in the core references them.
 import type { BoardDef } from "../../boards/types";
 import type { CallbackAction, ChannelKind, RaceCase, Step } from "./program";
 import { RaceFailure } from "./invariants";
@@ -16,6 +21,7 @@ import type { Mutant } from "./mutants";
 import { createWorld, gpioAddr, pacingTimer, startPacing } from "./world";
 import type { World } from "./world";
 import { enabledStreamsTouching } from "./hw-inspect";
+import type { HwStream } from "./hw-inspect";
 
 const GUARD_LEN = 8;
 const GUARD = 0xee;
@@ -45,6 +51,10 @@ interface Desc {
   bufs: Buf[];
   /** memcpy / dev2mem: what the destination must hold after completion. */
   expect: Uint8Array | null;
+  /** mem2dev: the bytes it must put out on the port, in order (cyclic: over and over). */
+  sent: Uint8Array | null;
+  /** cyclic: bytes per period. */
+  per: number;
   state: DescState;
   callbacks: number;
   action: CallbackAction;
@@ -104,6 +114,7 @@ export class Executor {
         this.exec(steps[i]);
         this.gcSweep();
         this.checkAll();
+        this.checkIdleTimers();
       }
       this.step = -1;
       this.finish();
@@ -225,7 +236,7 @@ export class Executor {
     var self = this;
     var d: Desc = {
       id: this.nextId++, ch: c.index, kind: c.kind === "mem2mem" ? "memcpy" : periodLen ? "cyclic" : "paced", len: len,
-      cookie: null, bufs: [], expect: null, state: "submitted", callbacks: 0, action: action, acted: false,
+      cookie: null, bufs: [], expect: null, sent: null, per: periodLen, state: "submitted", callbacks: 0, action: action, acted: false,
       abortSynced: false, afterSync: c.hadSync, dropped: false,
     };
     var opts = { callback: function (r: any) { self.onCallback(d, r); } };
@@ -240,10 +251,10 @@ export class Executor {
       var b = this.alloc(len);
       d.bufs = [b];
       if (c.kind === "dev2mem") {
-        b.view.fill(this.w.gpioInput ^ 0xff);
-        d.expect = new Uint8Array(len).fill(this.w.gpioInput & 0xff);
+        b.view.fill(this.w.gpioInput);
       } else {
         for (var j = 0; j < len; j++) b.view[j] = (j * 5 + d.id * 11 + 3) & 0xff;
+        d.sent = new Uint8Array(b.view);
       }
       prep = d.kind === "cyclic"
         ? function () { return c.api.prepCyclic(b.view, periodLen, c.kind, opts); }
@@ -283,8 +294,6 @@ export class Executor {
       if (d.state === "submitted" || d.state === "issued") {
         d.state = "aborted";
         d.abortSynced = false;
-        // The mutant's core lets go of the buffers now: the collector takes what the client dropped.
-        if (self.mutant && self.mutant.earlyUnpin && d.dropped) d.bufs.forEach(function (b) { self.free(b); });
       }
     });
     c.awaitingSync = true;
@@ -300,10 +309,25 @@ export class Executor {
         d.bufs.forEach(function (b) { if (!b.freed) ranges.push({ start: b.start, end: b.end }); });
       }
     });
+    // The channel's own stream/channel must read EN=0 (RM0090 10.5.5, RM0008 13.4.3): after a
+    // synchronize nothing is started until the next issuePending().
+    var own = this.streamOf(c);
+    if (own) {
+      var st = own.read();
+      if (st.en) this.fail("4", what + " returned while " + own.name + " still reads EN=1 (NDTR=" + st.ndtr + ")");
+    }
+    // And no other stream may still work on a buffer of a terminated descriptor.
     var busy = enabledStreamsTouching(this.w.streams, ranges);
     if (busy.length) this.fail("4", what + " returned while " + busy.join(", ") + " still runs on a terminated descriptor's buffer");
     c.awaitingSync = false;
     c.hadSync = true;
+  }
+
+  /** The hardware stream (F4) or channel (F1) behind a client channel, by its name. */
+  private streamOf(c: Chan): HwStream | null {
+    var name = c.api && c.api.name;
+    for (var i = 0; i < this.w.streams.length; i++) if (this.w.streams[i].name === name) return this.w.streams[i];
+    return null;
   }
 
   private inFlight(c: Chan): boolean {
@@ -330,7 +354,11 @@ export class Executor {
       if (d.state === "submitted") this.fail("3", "callback of descriptor #" + d.id + " ran before issuePending()");
       if (d.state === "notified") this.fail("3", "callback of descriptor #" + d.id + " ran " + d.callbacks + " times");
       if (!r || r.result !== "ok") this.fail(d.afterSync ? "8" : "7", "descriptor #" + d.id + " called back with result " + JSON.stringify(r && r.result));
-      if (d.kind !== "cyclic") {
+      if (d.kind === "cyclic") {
+        // A period callback says a period went through the port: never more than the port saw.
+        var moved = c.kind === "mem2dev" ? this.w.odrLog.length : this.w.idrReads;
+        if (d.callbacks * d.per > moved) this.fail(d.afterSync ? "8" : "7", "cyclic descriptor #" + d.id + " reported " + d.callbacks + " period(s) of " + d.per + " bytes but the port moved only " + moved + " byte(s)");
+      } else {
         d.state = "notified";
         if (r.residue !== 0) this.fail(d.afterSync ? "8" : "7", "descriptor #" + d.id + " completed with residue " + r.residue);
         this.checkData(d);
@@ -373,9 +401,20 @@ export class Executor {
   // ---------------------------------------------------------------- checks
 
   private checkData(d: Desc): void {
-    if (d.dropped || !d.expect) return;
+    if (d.dropped) return;
     var dst = d.bufs[d.bufs.length - 1];
     if (dst.freed || dst.canary >= 0) return;
+    if (d.kind === "paced" && this.chans[d.ch].kind === "dev2mem") {
+      // The port counts up per read: the items must be consecutive reads, none lost or doubled.
+      for (var j = 1; j < d.len; j++) {
+        if (dst.view[j] !== ((dst.view[j - 1] + 1) & 0xff)) {
+          this.fail(d.afterSync ? "8" : "7", "dev2mem descriptor #" + d.id + " (" + d.len + " bytes) completed but holds " + outText(Array.prototype.slice.call(dst.view)) + ": not consecutive reads of the port");
+        }
+      }
+      if (d.len === 1 && dst.view[0] === this.w.gpioInput && this.w.idrReads === 0) this.fail(d.afterSync ? "8" : "7", "dev2mem descriptor #" + d.id + " completed but the port was never read");
+      return;
+    }
+    if (!d.expect) return;
     for (var i = 0; i < d.len; i++) {
       if (dst.view[i] !== d.expect[i]) {
         this.fail(d.afterSync ? "8" : "7", "descriptor #" + d.id + " (" + d.kind + ", " + d.len + " bytes) completed but byte " + i + " is 0x" + dst.view[i].toString(16) + ", want 0x" + d.expect[i].toString(16));
@@ -408,9 +447,40 @@ export class Executor {
     }
   }
 
+  /** Invariant 6: with nothing in flight (no descriptor issued and not yet ended, no channel
+   * waiting for synchronize()), no timer of the driver is left: the board may sleep. */
+  private checkIdleTimers(): void {
+    for (var i = 0; i < this.descs.length; i++) if (this.descs[i].state === "issued") return;
+    for (var j = 0; j < this.chans.length; j++) if (this.chans[j].awaitingSync) return;
+    var n = this.w.loop.pending();
+    if (n) this.fail("6", n + " timer(s) pending while no transfer is in flight");
+  }
+
+  /** Invariant 7 for mem2dev: the port saw, in order, each descriptor's bytes: all of them for
+   * one that called back, a prefix for one aborted or still running, the ring over and over
+   * for a cyclic one, and nothing else (no byte twice, none skipped, nothing after a stop). */
+  private checkOutput(c: Chan): void {
+    var log = this.w.odrLog, reach: { [p: number]: boolean } = { 0: true }, list = [0];
+    for (var i = 0; i < c.descs.length; i++) {
+      var d = c.descs[i], data = d.sent!, n = data.length, ring = d.kind === "cyclic";
+      var full = d.state === "notified" && !ring, next: { [p: number]: boolean } = {}, nl: number[] = [];
+      for (var k = 0; k < list.length; k++) {
+        var p = list[k], m = 0;
+        while (p + m < log.length && (ring || m < n) && log[p + m] === data[m % n]) m++;
+        if (full) { if (m === n && !next[p + n]) { next[p + n] = true; nl.push(p + n); } continue; }
+        for (var q = p; q <= p + m; q++) if (!next[q]) { next[q] = true; nl.push(q); }
+      }
+      if (!nl.length) this.fail(d.afterSync ? "8" : "7", "mem2dev descriptor #" + d.id + " (" + (ring ? "cyclic, " : "") + n + " bytes, " + d.state + "): the port output " + outText(log) + " is not its bytes in order");
+      reach = next;
+      list = nl;
+    }
+    if (!reach[log.length]) this.fail("7", "the port output " + outText(log) + " has bytes no descriptor sent (after " + c.descs.length + " descriptor(s))");
+  }
+
   /** After every step: late DMA writes, guard bytes, canaries, errors the board reported. */
   private checkAll(): void {
     if (this.failure) throw this.failure;
+    for (var ci = 0; ci < this.chans.length; ci++) if (this.chans[ci].kind === "mem2dev") this.checkOutput(this.chans[ci]);
     var v = this.w.mcu.violations;
     if (v.length > this.violationsSeen) {
       var x = v[this.violationsSeen];
@@ -477,13 +547,39 @@ export class Executor {
     this.w.direct.directFree(b.block);
   }
 
-  /** The emulated garbage collector: a buffer the client dropped goes when the core lets go
-   * of it too (after the callback, or after the synchronize that followed its abort). */
+  /** The emulated garbage collector: a buffer the client dropped is freed as soon as nothing
+   * in the core references it any more. What the core holds is found by walking its objects
+   * from the engine (as a collector would), not from our model of when it should let go: a
+   * core that unpins too early gets its buffers freed early, and a late DMA write to them is
+   * then a memory-ownership violation of the board. */
   private gcSweep(): void {
+    var cand: Buf[] = [];
     for (var i = 0; i < this.descs.length; i++) {
       var d = this.descs[i];
-      if (d.dropped && this.mayGiveBack(d)) for (var j = 0; j < d.bufs.length; j++) this.free(d.bufs[j]);
+      if (d.dropped) for (var j = 0; j < d.bufs.length; j++) if (!d.bufs[j].freed) cand.push(d.bufs[j]);
     }
+    if (!cand.length) return;
+    var held = this.coreHeld();
+    for (var k = 0; k < cand.length; k++) if (!held.has(cand[k].view)) this.free(cand[k]);
+  }
+
+  /** Every typed array reachable from the engine, not counting the platform and the provider
+   * (board services, not the core's data). */
+  private coreHeld(): Set<unknown> {
+    var w = this.w;
+    var skip = new Set<unknown>([w.platform, w.direct, w.provider, w.mcu, w.loop, w.hooks, w.board]);
+    var seen = new Set<unknown>(), out = new Set<unknown>(), stack: any[] = [w.engine];
+    while (stack.length) {
+      var o = stack.pop();
+      if (seen.has(o) || skip.has(o)) continue;
+      seen.add(o);
+      if (ArrayBuffer.isView(o)) { out.add(o); continue; }
+      for (var key in o) {
+        var v = o[key];
+        if (v !== null && typeof v === "object") stack.push(v);
+      }
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- time
@@ -596,6 +692,11 @@ export class Executor {
   private note(inv: string, detail: string): void {
     if (!this.failure) this.failure = new RaceFailure(inv, detail, this.step);
   }
+}
+
+function outText(log: number[]): string {
+  var s = log.slice(0, 24).map(function (b) { return b.toString(16); }).join(" ");
+  return "[" + s + (log.length > 24 ? " ... (" + log.length + " bytes)" : "") + "]";
 }
 
 function errCode(e: any): string {

@@ -1,4 +1,4 @@
-// fast-check generators of race cases: short programs of client operations on one or two
+// fast-check generators of race cases: short programs of client operations on one to three
 // channels, plus the adversarial scheduler's seed. Short on purpose: races need few steps,
 // short programs shrink well and run fast (100,000 schedules per board).
 import fc from "fast-check";
@@ -13,7 +13,10 @@ export interface GenOptions {
   maxSteps?: number;
 }
 
+// withCrossShrink: a failing case shrinks towards the first (simplest) alternative too, so a
+// minimal program says "callback:none" when the callback's action does not matter.
 const callbackAction: fc.Arbitrary<CallbackAction> = fc.oneof(
+  { withCrossShrink: true },
   { arbitrary: fc.constant<CallbackAction>("none"), weight: 5 },
   { arbitrary: fc.constant<CallbackAction>("terminateAsync"), weight: 3 },
   { arbitrary: fc.constant<CallbackAction>("submit"), weight: 2 },
@@ -24,6 +27,7 @@ const callbackAction: fc.Arbitrary<CallbackAction> = fc.oneof(
 
 /** Small lengths mostly (fast, and the stop lands mid-transfer); now and then a longer one. */
 const memLen = fc.oneof(
+  { withCrossShrink: true },
   { arbitrary: fc.integer({ min: 1, max: 16 }), weight: 2 },
   { arbitrary: fc.integer({ min: 17, max: 96 }), weight: 3 },
   { arbitrary: fc.integer({ min: 97, max: 400 }), weight: 1 },
@@ -36,7 +40,7 @@ function stepFor(kinds: ChannelKind[]): fc.Arbitrary<Step> {
     .record({ ch: ch, len: memLen, cb: callbackAction, cyclic: fc.boolean(), periods: fc.integer({ min: 2, max: 4 }), periodLen: fc.integer({ min: 1, max: 12 }) })
     .map(function (r): Step {
       if (kinds[r.ch] === "mem2mem") return { op: "memcpy", ch: r.ch, len: r.len, cb: r.cb };
-      if (r.cyclic && kinds[r.ch] === "dev2mem") return { op: "cyclic", ch: r.ch, periods: r.periods, periodLen: r.periodLen, cb: r.cb };
+      if (r.cyclic) return { op: "cyclic", ch: r.ch, periods: r.periods, periodLen: r.periodLen, cb: r.cb };
       return { op: "paced", ch: r.ch, len: Math.min(r.len, 48), cb: r.cb };
     });
   function simple(op: "issue" | "terminateAsync" | "terminateSync" | "synchronize" | "pause" | "resume" | "status" | "drop"): fc.Arbitrary<Step> {
@@ -62,7 +66,7 @@ function stepFor(kinds: ChannelKind[]): fc.Arbitrary<Step> {
 export function programArb(opts: GenOptions): fc.Arbitrary<Program> {
   var sets: ChannelKind[][] = [["mem2mem"], ["mem2mem", "mem2mem"]];
   if (opts.paced) sets.push(["dev2mem"], ["mem2dev"], ["mem2mem", "dev2mem"], ["mem2dev", "mem2mem"]);
-  if (opts.paced && opts.pacedPair) sets.push(["dev2mem", "mem2dev"]);
+  if (opts.paced && opts.pacedPair) sets.push(["dev2mem", "mem2dev"], ["mem2dev", "mem2mem", "dev2mem"]);
   var kindsArb: fc.Arbitrary<ChannelKind[]> = fc.constantFrom.apply(fc, sets) as fc.Arbitrary<ChannelKind[]>;
   var maxSteps = opts.maxSteps || 12;
   return kindsArb.chain(function (kinds) {

@@ -12,8 +12,6 @@ import type { DirectPlatform } from "../virtual-board/direct-platform";
 import type { EventLoop } from "../virtual-board/event-loop";
 import * as core from "../../firmware/index";
 import * as drivers from "../../firmware/drivers/index";
-import { createStreamProvider } from "../../firmware/drivers/stm32-stream";
-import { createChannelProvider } from "../../firmware/drivers/stm32-channel";
 import { SimLoop } from "./sim-loop";
 import { hwStreams } from "./hw-inspect";
 import type { HwStream } from "./hw-inspect";
@@ -37,8 +35,15 @@ export interface World {
   provider: Provider;
   engine: any;
   streams: HwStream[];
-  /** Level the GPIO input pins are driven to (what a dev2mem transfer must read). */
+  /** Byte a dev2mem buffer is filled with before its transfer (never a counter value next to
+   * itself, so a byte the DMA did not write shows). */
   gpioInput: number;
+  /** Reads of the dev2mem port's IDR so far: each read returns the next value of a counter
+   * (low byte), so the bytes a dev2mem transfer stores must count up by one, with no repeat or gap. */
+  idrReads: number;
+  /** Every value written to the ODR that mem2dev transfers write (low byte), in order: what a
+   * logic analyser on the pins would record, repeats included. */
+  odrLog: number[];
 }
 
 export function createWorld(board: BoardDef, schedule: number, mutant: Mutant | null): World {
@@ -67,24 +72,35 @@ export function createWorld(board: BoardDef, schedule: number, mutant: Mutant | 
   var provider: Provider = boardProvider(platform, board);
   var world: World = {
     board: board, mcu: mcu, loop: loop, direct: direct, platform: platform, hooks: hooks,
-    provider: provider, engine: null, streams: hwStreams(mcu), gpioInput: 0,
+    provider: provider, engine: null, streams: hwStreams(mcu), gpioInput: 0, idrReads: 0, odrLog: [],
   };
   if (mutant && mutant.wrapProvider) world.provider = mutant.wrapProvider(provider, world);
   world.engine = core.createEngine(platform, world.provider);
-  // Inputs: a fixed level on every port, derived from the seed, never equal to the fill pattern.
+  // Inputs: a fixed level on every port, derived from the seed; the port dev2mem transfers read
+  // counts up by one per read, starting from a seed-derived value.
   world.gpioInput = 0x40 | (schedule & 0x3f);
   for (var i = 0; i < mcu.gpio.length; i++) mcu.gpio[i].setInput(world.gpioInput);
+  var idr = gpioAddr(board, "dev2mem"), first = (schedule * 7) & 0xff;
+  mcu.gpio.forEach(function (port) {
+    if (idr < port.base || idr >= port.base + port.size) return;
+    port.input = function () { return (first + world.idrReads++) & 0xff; };
+  });
+  // Record the writes to the mem2dev ODR (the port's own onOutput only reports changes).
+  var odr = gpioAddr(board, "mem2dev");
+  mcu.gpio.forEach(function (port) {
+    if (odr < port.base || odr >= port.base + port.size) return;
+    var off = odr - port.base, write = port.write32;
+    port.write32 = function (offset: number, value: number) {
+      if (offset === off) world.odrLog.push(value & 0xff);
+      write.call(port, offset, value);
+    };
+  });
   return world;
 }
 
-/** The board's provider: the drivers' entry point, or the family provider while that entry
- * point is still a placeholder that throws. */
+/** The board's provider, as the bundle builds it on the board: the drivers' entry point. */
 function boardProvider(platform: Platform, board: BoardDef): Provider {
-  try {
-    return drivers.createBoardProvider(platform, board.envBoard[0]);
-  } catch (e) {
-    return board.family === "F4" ? createStreamProvider(platform, board) : createChannelProvider(platform, board);
-  }
+  return drivers.createBoardProvider(platform, board.name);
 }
 
 // ---------------------------------------------------------------- timer pacing (client side)

@@ -4,7 +4,10 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { runRace } from "../../host/race/run";
 import { raceAction } from "../../host/race/command";
-import { mutants } from "../../host/race/mutants";
+import { mutants, F1_STOPS_AT_ONCE } from "../../host/race/mutants";
+import { runCase, Executor } from "../../host/race/executor";
+import { findBoard } from "../../boards/index";
+import type { RaceCase } from "../../host/race/program";
 
 const BOARDS = ["pico", "original"];
 const SEARCH = 300;      // schedules on the real stack per board
@@ -22,9 +25,10 @@ describe("race search on the real stack", () => {
   }
 });
 
-// The F1 channel model stops a channel the moment EN is cleared (RM0008 13.3: no "finish the
-// current item" stop latency as on the F4, RM0090 10.3.14), so a synchronize that does not wait
-// cannot let a late write through there: those three mutants are equivalent on original.
+// The F1 channel DMA stops a channel the moment EN is written 0 (RM0008 13.4.3; no stop latency
+// as on the F4, RM0090 10.3.14), so a synchronize that does not wait, or a core that unpins at
+// terminate, lets no late write through there: those mutants are equivalent on original and
+// say so; on pico (F4) they are caught.
 const F1_EQUIVALENT = ["no-device-sync", "sync-ignores-en", "early-unpin"];
 
 describe("mutants are caught", () => {
@@ -36,10 +40,102 @@ describe("mutants are caught", () => {
         assert.equal(r.mutants[0].name, m.name);
         assert.ok(r.mutants[0].caught, m.name + " not caught in " + BUDGET + " schedules on " + board);
         assert.ok(r.mutants[0].schedules >= 1 && r.mutants[0].schedules <= BUDGET);
+        assert.equal(r.mutants[0].equivalent, undefined);
         assert.equal(r.failures.length, 1);
       });
     }
   }
+  test("original: the F1-equivalent mutants are marked so, with the manual's reason", () => {
+    for (const name of F1_EQUIVALENT) {
+      const m = mutants.find((x) => x.name === name)!;
+      assert.equal(m.equivalentOn!("F1"), F1_STOPS_AT_ONCE);
+      assert.equal(m.equivalentOn!("F4"), null);
+    }
+    // A short run reports them as not caught, marked equivalent; the exit code does not count them.
+    const lines: string[] = [];
+    const code = raceAction({ board: "original", schedules: "30", seed: "3", mutant: "sync-ignores-en", json: true, shrink: false }, (l) => lines.push(l));
+    const j = JSON.parse(lines[0]);
+    assert.equal(j.mutants[0].caught, false);
+    assert.match(j.mutants[0].equivalent, /RM0008 13\.4\.3/);
+    assert.equal(code, 0);
+  });
+});
+
+// Hand-written cases: each check of the harness fires on the behaviour it is there for.
+describe("the checks themselves", () => {
+  const pico = findBoard("pico")!;
+  const original = findBoard("original")!;
+
+  test("a paced mem2dev transfer puts exactly its bytes out on the port, in order", () => {
+    for (const board of [pico, original]) {
+      const rc: RaceCase = { schedule: 11, program: { channels: ["mem2dev"], steps: [
+        { op: "paced", ch: 0, len: 9, cb: "none" }, { op: "issue", ch: 0 }, { op: "idle", us: 400 }, { op: "idle", us: 400 },
+      ] } };
+      const r = runCase(board, rc, null);
+      assert.equal(r.failure, null, board.name + ": " + (r.failure && r.failure.message));
+    }
+  });
+
+  test("cyclic rings (both directions) run, pause, resume and stop cleanly", () => {
+    for (const board of [pico, original]) {
+      for (const kind of ["dev2mem", "mem2dev"] as const) {
+        const rc: RaceCase = { schedule: 5, program: { channels: [kind], steps: [
+          { op: "cyclic", ch: 0, periods: 3, periodLen: 4, cb: "none" }, { op: "issue", ch: 0 }, { op: "idle", us: 400 },
+          { op: "pause", ch: 0 }, { op: "status", ch: 0 }, { op: "resume", ch: 0 }, { op: "idle", us: 300 },
+          { op: "stop", ch: 0, split: true, mode: "free" },
+        ] } };
+        const r = runCase(board, rc, null);
+        assert.equal(r.failure, null, board.name + " " + kind + ": " + (r.failure && r.failure.message));
+      }
+    }
+  });
+
+  test("a byte on the port that no descriptor sent is a violation of invariant 7", () => {
+    const rc: RaceCase = { schedule: 11, program: { channels: ["mem2dev"], steps: [
+      { op: "paced", ch: 0, len: 9, cb: "none" }, { op: "issue", ch: 0 }, { op: "idle", us: 400 },
+    ] } };
+    const ex = new Executor(pico, rc, null);
+    ex.w.odrLog.push(0x01); // as if something had written the port before the transfer
+    const r = ex.run();
+    assert.ok(r.failure);
+    assert.equal(r.failure!.invariant, "7");
+    assert.match(r.failure!.detail, /port output/);
+  });
+
+  test("a dev2mem transfer that stored anything but consecutive port reads is a violation of invariant 7", () => {
+    for (const board of [pico, original]) {
+      const rc: RaceCase = { schedule: 4, program: { channels: ["dev2mem"], steps: [
+        { op: "paced", ch: 0, len: 6, cb: "none" }, { op: "issue", ch: 0 }, { op: "idle", us: 400 }, { op: "idle", us: 400 },
+      ] } };
+      assert.equal(runCase(board, rc, null).failure, null);
+      const ex = new Executor(board, rc, null);
+      for (const port of ex.w.mcu.gpio) port.setInput(0x33); // a port that repeats itself
+      const r = ex.run();
+      assert.ok(r.failure, board.name);
+      assert.equal(r.failure!.invariant, "7");
+      assert.match(r.failure!.detail, /not consecutive reads/);
+    }
+  });
+
+  test("a timer left with nothing in flight is a violation of invariant 6", () => {
+    const rc: RaceCase = { schedule: 3, program: { channels: ["mem2mem"], steps: [{ op: "status", ch: 0 }] } };
+    assert.equal(runCase(pico, rc, null).failure, null);
+    const ex = new Executor(pico, rc, null);
+    ex.w.loop.setTimeout(() => {}, 1000);
+    const r = ex.run();
+    assert.ok(r.failure);
+    assert.equal(r.failure!.invariant, "6");
+    assert.equal(r.failure!.step, 0);
+  });
+
+  test("a wrong call in a callback is refused with EDEADLK and the case still passes", () => {
+    const rc: RaceCase = { schedule: 2, program: { channels: ["mem2mem"], steps: [
+      { op: "memcpy", ch: 0, len: 8, cb: "synchronize" }, { op: "memcpy", ch: 0, len: 8, cb: "terminateSync" },
+      { op: "issue", ch: 0 }, { op: "idle", us: 400 }, { op: "idle", us: 400 },
+    ] } };
+    const r = runCase(pico, rc, null);
+    assert.equal(r.failure, null, r.failure ? r.failure.message : "");
+  });
 });
 
 describe("failure reports", () => {
