@@ -6,6 +6,7 @@ import { boardsCommand, CliError, flashCommand, portsCommand, simCommand, stdio,
 import { replSession } from "./repl";
 import { target } from "./commands";
 import { scenarios } from "../scenarios/catalog";
+import { registerRaceCommand } from "../race/command";
 
 function collect(v: string, prev: string[]): string[] {
   return prev.concat(v.split(",").filter(Boolean));
@@ -61,13 +62,7 @@ export function program(): Command {
 /** Run the CLI on argv; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   var p = program();
-  // `espdma race` (host/race, the race search) is registered when that part is present.
-  try {
-    var race = await import("../race/command");
-    race.registerRaceCommand(p);
-  } catch (e: any) {
-    if (process.env.ESPDMA_DEBUG) stdio.err("race command unavailable: " + (e && e.message));
-  }
+  registerRaceCommand(p);
   try {
     await p.parseAsync(argv, { from: "user" });
     return Number(process.exitCode ?? 0);
@@ -85,6 +80,11 @@ export async function main(argv: string[]): Promise<number> {
 
 var invokedDirectly = process.argv[1] && /(?:bin[\\/]espdma(?:\.js)?|host[\\/]cli[\\/]main\.ts)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  // `espdma race | head`: a closed pipe ends the command quietly, as other Unix tools do.
+  process.stdout.on("error", (e: any) => {
+    if (e && e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
     // Nothing may keep a finished command alive (sockets, timers of a closed board).

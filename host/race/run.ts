@@ -167,7 +167,8 @@ function report(board: BoardDef, mutant: Mutant | null, rc: RaceCase, f: Failure
   var replay = "espdma race --board " + board.name + " --mutant " + mname + " --replay '" + replayJson + "'";
   var stepText = f.step >= 0 ? "step " + f.step + " (" + describeStep(rc.program.steps[f.step]) + ")" : "the final checks";
   var lines = [
-    "RACE FAILURE on " + board.name + (mutant ? " with mutant " + mutant.name + " (" + mutant.description + ")" : ""),
+    // A mutant's failure is the control working (expected); without a mutant it is a real race.
+    mutant ? "mutant " + mutant.name + " (" + mutant.description + ") caught on " + board.name + ", as it must be:" : "RACE FAILURE on " + board.name,
     "violated invariant " + f.invariant + ": " + f.title,
     "  at " + stepText + ": " + f.detail,
     "schedule seed: " + rc.schedule + " (adversarial scheduler)",
