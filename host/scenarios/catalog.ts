@@ -37,11 +37,10 @@ function noCallback(id: number, t: Trace, tx: string): Check {
   return expectThat(id, tx + " got no callback", n === 0, n + " callback(s)");
 }
 
-function oneCallback(id: number, t: Trace, tx: string, result = "noerror"): Check {
+function oneCallback(id: number, t: Trace, tx: string, result = "ok"): Check {
   var cbs = t.events.filter((e) => e.t === "cb" && e.tx === tx);
-  // dmaengine_result names: "noerror" (DMA_TRANS_NOERROR); "ok" accepted as its synonym.
-  var same = (r: any) => r === result || (result === "noerror" && r === "ok");
-  var ok = cbs.length === 1 && (cbs[0].result === undefined || same(cbs[0].result));
+  // The core's results: "ok" | "read_failed" | "write_failed" (dmaengine_result without the prefix).
+  var ok = cbs.length === 1 && cbs[0].result === result;
   return expectThat(id, tx + " got one callback (" + result + ")", ok, cbs.length + " callback(s)" + (cbs[0] ? ", result " + cbs[0].result : ""));
 }
 

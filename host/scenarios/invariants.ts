@@ -156,7 +156,7 @@ export function inv8(t: Trace): Check {
       var cbs = f.cbs.get(tx) || [];
       var cb = cbs.length ? t.events[cbs[0]] : null;
       if (!cb) bad.push(tx + " (after " + s.e.op + ") never completed");
-      else if (cb.result !== undefined && cb.result !== "noerror" && cb.result !== "ok") bad.push(tx + " (after " + s.e.op + ") ended with " + cb.result);
+      else if (cb.result !== "ok") bad.push(tx + " (after " + s.e.op + ") ended with " + cb.result);
     }
   }
   return result(8, bad);

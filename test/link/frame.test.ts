@@ -25,10 +25,10 @@ describe("crc32", () => {
 
 describe("frames", () => {
   test("round trip", () => {
-    var line = encodeFrame("r7", 12, { t: "cb", tx: "a|b", result: "noerror" });
+    var line = encodeFrame("r7", 12, { t: "cb", tx: "a|b", result: "ok" });
     var r = decodeFrame(line);
     assert.ok(r && r.ok);
-    assert.deepEqual(r.frame, { run: "r7", seq: 12, event: { t: "cb", tx: "a|b", result: "noerror" } });
+    assert.deepEqual(r.frame, { run: "r7", seq: 12, event: { t: "cb", tx: "a|b", result: "ok" } });
   });
 
   test("a prompt or noise before the marker is ignored", () => {

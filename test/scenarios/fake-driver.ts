@@ -25,7 +25,7 @@ export function fakeDriver(opts: { broken?: boolean; noDeadlockCheck?: boolean }
       while (ch.done.length) {
         var d = ch.done.shift();
         if (!BROKEN && ch.st[d.c] === "aborted") continue;
-        if (d.cb) { ch.inCb = true; try { d.cb({ result: "noerror", residue: 0 }); } finally { ch.inCb = false; } }
+        if (d.cb) { ch.inCb = true; try { d.cb({ result: "ok", residue: 0 }); } finally { ch.inCb = false; } }
       }
     }
     ch.terminateAsync = function () {
