@@ -18,3 +18,30 @@ export function asciiCode(code: string): string {
 export function readCode(path: string): string {
   return asciiCode(readFileSync(path, "utf8"));
 }
+
+/**
+ * A JavaScript string literal for data sent on a REPL line: the quote that occurs less often
+ * in the data (minified code is full of double quotes), backslash escapes, and every control
+ * character and DEL escaped, since the REPL acts on them (DLE, Ctrl-C, XON/XOFF, backspace,
+ * line ends; jsinteractive.c) instead of putting them in the line.
+ */
+export function jsString(s: string): string {
+  var dq = 0, sq = 0;
+  for (var i = 0; i < s.length; i++) {
+    var ch = s.charCodeAt(i);
+    if (ch === 0x22) dq++;
+    else if (ch === 0x27) sq++;
+  }
+  var q = sq <= dq ? "'" : '"';
+  var out = q;
+  for (var j = 0; j < s.length; j++) {
+    var c = s[j], n = s.charCodeAt(j);
+    if (c === q || c === "\\") out += "\\" + c;
+    else if (c === "\n") out += "\\n";
+    else if (n < 0x20 || n === 0x7f) out += "\\x" + n.toString(16).padStart(2, "0");
+    else if (n > 0xff) out += "\\u" + n.toString(16).padStart(4, "0");
+    else if (n > 0x7e) out += "\\x" + n.toString(16);
+    else out += c;
+  }
+  return out + q;
+}

@@ -214,14 +214,22 @@ export class ReplClient extends EventEmitter {
    * Evaluate an expression on the board and return its value (through JSON). A throw on the
    * board rejects with a LinkError whose message is the board's, code "EREMOTE".
    */
-  async eval<T = any>(expr: string, timeoutMs = this.opts.timeoutMs, what = "evaluating " + abbreviate(expr), opts: { failOnUncaught?: boolean } = {}): Promise<T> {
+  async eval<T = any>(expr: string, timeoutMs = this.opts.timeoutMs, what = "evaluating " + abbreviate(expr), opts: { failOnUncaught?: boolean; bare?: boolean; after?: string } = {}): Promise<T> {
     var id = this.nextId++;
     var open = "<#" + id + "#", close = "#" + id + "#>";
-    var code =
-      "(function(){var r;try{r={v:(" + expr + ")};}catch(e){r={e:String(e&&e.message||e),c:e&&e.code};}" +
-      "print(" + JSON.stringify(open) + "+JSON.stringify(r)+" + JSON.stringify(close) + ");})()";
+    // bare: no try/catch wrapper (~130 bytes less on the line, for expressions that do not
+    // throw, e.g. helpers that catch themselves): a throw then shows as "Uncaught", so bare
+    // implies failOnUncaught.
+    var bare = !!opts.bare, after = opts.after;
+    if (bare) opts = { failOnUncaught: true };
+    var code = bare
+      ? "print(" + JSON.stringify(open) + "+JSON.stringify({v:(" + expr + ")})+" + JSON.stringify(close) + ")"
+      : "(function(){var r;try{r={v:(" + expr + ")};}catch(e){r={e:String(e&&e.message||e),c:e&&e.code};}" +
+        "print(" + JSON.stringify(open) + "+JSON.stringify(r)+" + JSON.stringify(close) + ");})()";
     this.mark();
-    await this.sendLine(code);
+    // after: more lines sent at once behind the command (pipelined; their output is kept in
+    // the received text for the caller's own wait).
+    await this.sendLine(after ? code + "\n" + after : code);
     var uncaught: string | null = null;
     var body = await this.waitFor((t) => {
       var i = t.indexOf(open);

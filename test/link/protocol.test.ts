@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createVirtualBoard } from "../../host/virtual-board/index";
 import { openLink } from "../../host/link/open";
 import { ReplClient } from "../../host/link/repl-client";
-import { StreamTransport, Transport } from "../../host/link/transport";
+import { StreamTransport } from "../../host/link/transport";
 import { runProgram } from "../../host/scenarios/runner";
 import { agentSource } from "../../host/scenarios/bundle";
 
@@ -50,31 +50,18 @@ describe("REPL protocol", () => {
   });
 });
 
-/** A transport that lets a test rewrite what the board sends (after the board's own output). */
-function filtered(inner: Transport, edit: (s: string) => string): Transport {
-  return {
-    description: inner.description,
-    open: () => inner.open(),
-    write: (d) => inner.write(d),
-    onData: (fn) => inner.onData((b) => { var s = edit(b.toString("latin1")); if (s) fn(Buffer.from(s, "latin1")); }),
-    onClose: (fn) => inner.onClose(fn),
-    close: () => inner.close(),
-  };
-}
-
 describe("truncated event lines", () => {
   const PROGRAM = [
     { op: "alloc", buf: "a", len: 64 }, { op: "fill", buf: "a", pattern: "canary" },
     { op: "checkCanary", buf: "a" }, { op: "mark", label: "x" }, { op: "checkCanary", buf: "a" },
   ];
+  type Cut = NonNullable<import("../../host/virtual-board/repl/repl").ReplFaults["cutOutput"]>;
 
-  async function runCut(cut: (line: string) => string): Promise<{ events?: any[]; error?: any; ms: number; rejected: number }> {
+  /** Run the program with frame 2 of run "cut" cut by the board's own output fault (where a
+   * reset or a lost byte would cut it). */
+  async function runCut(cut: Cut | null): Promise<{ events?: any[]; error?: any; ms: number; rejected: number; dropped: number; resets: number }> {
     var vb = createVirtualBoard({ board: "pico" });
-    // Frame 2 of run "cut" loses its tail: the line the board printed, cut where a reset or a
-    // lost byte would cut it.
-    var edit = (s: string) => s.replace(/#ED\|cut\|2\|[^\r\n]*/, cut);
-    var inner = new StreamTransport("virtual pico", () => vb.stream());
-    var tr = filtered(inner, edit);
+    var tr = new StreamTransport("virtual pico", () => vb.stream());
     await tr.open();
     var c = new ReplClient(tr, { timeoutMs: 1000 });
     var rejected = 0;
@@ -83,10 +70,11 @@ describe("truncated event lines", () => {
     try {
       await c.sync();
       await c.upload(await agentSource());
+      if (cut) vb.repl.setFaults({ cutOutput: cut });
       var r = await runProgram({ client: c, transport: tr, close: async () => {} }, "cut", PROGRAM, 500, 2000);
-      return { events: r.events, ms: Date.now() - t0, rejected };
+      return { events: r.events, ms: Date.now() - t0, rejected, dropped: vb.repl.dropped, resets: c.resets };
     } catch (e) {
-      return { error: e, ms: Date.now() - t0, rejected };
+      return { error: e, ms: Date.now() - t0, rejected, dropped: vb.repl.dropped, resets: c.resets };
     } finally {
       await c.close();
       vb.close();
@@ -94,13 +82,14 @@ describe("truncated event lines", () => {
   }
 
   test("uncut: the program's events arrive (control)", async () => {
-    var r = await runCut((l) => l);
+    var r = await runCut(null);
     assert.ok(r.events, String(r.error));
     assert.deepEqual(r.events!.map((e) => e.t), ["alloc", "canary", "mark", "canary", "done"]);
   });
 
   test("a line cut short (line end kept) is rejected and the run fails as lost, without waiting for the budget", async () => {
-    var r = await runCut((l) => l.slice(0, Math.floor(l.length / 2)));
+    var r = await runCut({ at: "#ED|cut|2|", keep: 20, lose: "line" });
+    assert.ok(r.dropped > 0, "the fault did not cut the line");
     assert.equal(r.events, undefined, "a run with a truncated line returned events");
     assert.equal(r.error.code, "ELOST");
     assert.match(r.error.message, /line\(s\) 2 of cut never arrived intact.*noise or lost bytes/);
@@ -109,16 +98,25 @@ describe("truncated event lines", () => {
   });
 
   test("a line cut with its line end (merged into the next line) is rejected too", async () => {
-    var r = await runCut((l) => l.slice(0, 25) + "\x00");
+    var r = await runCut({ at: "#ED|cut|2|", keep: 25, lose: "eol" });
+    assert.ok(r.dropped > 0, "the fault did not cut the line");
     assert.equal(r.events, undefined);
     assert.equal(r.error.code, "ELOST");
   });
 
   test("the tail of a frame line cut to a valid-looking shorter JSON is still rejected (checksum)", async () => {
     // {"t":"mark","label":"x"} -> {"t":"mark"}: valid JSON, the checksum no longer matches.
-    var r = await runCut((l) => l.replace(/,"label":"x"/, ""));
+    var r = await runCut({ at: ',"label":"x"', keep: 0, lose: ',"label":"x"'.length });
+    assert.equal(r.dropped, ',"label":"x"'.length, "the fault did not cut the line");
     assert.equal(r.events, undefined);
     assert.equal(r.error.code, "ELOST");
+  });
+
+  test("a reset in the middle of an event line: the run fails as a reset, nothing of the cut line counts", async () => {
+    var r = await runCut({ at: "#ED|cut|2|", keep: 15, reset: true });
+    assert.equal(r.events, undefined);
+    assert.ok(r.resets >= 1, "the client saw no reset banner");
+    assert.match(r.error.code, /^(ERESET|ELOST)$/, r.error.message);
   });
 });
 

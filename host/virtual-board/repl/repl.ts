@@ -37,6 +37,12 @@ export interface ReplFaults {
   mute?: boolean;
   /** Reset the board after this many more input bytes (a reset mid-stream). */
   resetAfterInputBytes?: number;
+  /** Cut the board's own output once, where a lost byte or a reset would: at the first match
+   * of `at` in one output write (a printed line is one write), keep `keep` bytes from the start
+   * of the match, then lose `lose` bytes ("line": the rest of the line, its line end kept;
+   * "eol": the rest with the line end, so it runs into the next line; default "line"), or
+   * with `reset` power-cycle the board there (its output stops; the banner follows). */
+  cutOutput?: { at: RegExp | string; keep: number; lose?: number | "line" | "eol"; reset?: boolean };
   seed?: number;
 }
 
@@ -90,7 +96,8 @@ export class Repl {
     if (this.closed) return;
     var b = typeof text === "string" ? Buffer.from(text, "latin1") : text;
     var f = this.faults;
-    if (f.mute) return;
+    if (f.mute || this.cutResetting) return;
+    if (f.cutOutput) b = this.cut(b, f);
     if (f.dropOut || f.corruptOut) b = this.mangle(b, f.dropOut || 0, f.corruptOut || 0);
     if (!b.length) return;
     for (var i = 0; i < this.listeners.length; i++) this.listeners[i](b);
@@ -179,7 +186,7 @@ export class Repl {
     return new Promise((resolve) => {
       var check = () => {
         var loop = this.runtime.loop;
-        if (!this.pendingIn() && !this.processing && !this.scheduled && (loop.pending() === 0 || loop.nextDue() > until)) resolve();
+        if (!this.pendingIn() && !this.processing && !this.scheduled && !this.cutResetting && (loop.pending() === 0 || loop.nextDue() > until)) resolve();
         else setImmediate(check);
       };
       setImmediate(check);
@@ -317,6 +324,31 @@ export class Repl {
     this.echoOffForLine = false;
     rt.runPending();
     return true;
+  }
+
+  /** Output is muted from a cutOutput reset until the power cycle runs (not from inside the
+   * code that printed: the interpreter is restarted from the event loop, as after a reset). */
+  private cutResetting = false;
+
+  private cut(b: Buffer, f: ReplFaults): Buffer {
+    var c = f.cutOutput!;
+    var s = b.toString("latin1");
+    var m = typeof c.at === "string" ? { index: s.indexOf(c.at) } : c.at.exec(s);
+    if (!m || m.index < 0) return b;
+    f.cutOutput = undefined;
+    var from = m.index + c.keep;
+    if (c.reset) {
+      this.cutResetting = true;
+      setImmediate(() => { this.cutResetting = false; if (!this.closed) this.powerCycle(); });
+      return b.subarray(0, from);
+    }
+    var eol = s.indexOf("\n", from);
+    if (eol < 0) eol = s.length;
+    else if (s[eol - 1] === "\r" && eol - 1 >= from) eol--;
+    var to = c.lose === "eol" ? (s.indexOf("\n", from) < 0 ? s.length : s.indexOf("\n", from) + 1)
+      : c.lose === "line" || c.lose === undefined ? eol : from + c.lose;
+    this.dropped += to - from;
+    return Buffer.concat([b.subarray(0, from), b.subarray(to)]);
   }
 
   private mangle(b: Buffer, drop: number, corrupt: number): Buffer {

@@ -495,6 +495,25 @@ export class Runtime {
       if (str.length > flatBreakEven(bs) && self.mcu.heap.total() - self.mcu.heap.used() < str.length * 2) E.defrag();
       return str;
     };
+    // E.CRC32(data): the standard CRC-32 (reflected, poly 0xEDB88320, init and final xor
+    // 0xFFFFFFFF) over the data one byte at a time, as an unsigned integer (jswrap_espruino.c,
+    // jswrap_espruino_CRC32: every element of iterable data, each taken as an integer's low
+    // byte; strings by character code). Left out of SAVE_ON_FLASH builds only; none of the
+    // boards modelled is one (boards/ESPRUINOBOARD.py has just SAVE_ON_FLASH_MATH).
+    E.CRC32 = function (data: any) {
+      var crc = 0xffffffff;
+      var add = (v: number) => {
+        crc = (crc ^ (v & 0xff)) >>> 0;
+        for (var k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+      };
+      var toInt = (x: any) => { var n = Math.trunc(Number(x)); return isFinite(n) ? n : 0; };
+      if (typeof data === "string") for (var i = 0; i < data.length; i++) add(data.charCodeAt(i));
+      else if (data !== null && typeof data === "object") {
+        if (Object.prototype.toString.call(data) === "[object ArrayBuffer]") data = new Uint8Array(data);
+        if (typeof data.length === "number") for (var j = 0; j < data.length; j++) add(toInt(data[j]));
+      }
+      return (~crc) >>> 0;
+    };
     E.defrag = function () { self.collect(); self.mcu.heap.defrag(); };
     E.getSizeOf = function (x: any) { return sizeOf(x, bs, self.flat, 0); };
     E.setBootCode = function (code: any, alwaysExec?: boolean) { self.flash.files.set(".bootcde", Buffer.from(String(code || ""), "latin1")); };
