@@ -45,4 +45,4 @@ export function dump(): string {
 
 // require("espdma") on Espruino: Modules.addCached(id, source) takes the module's source text
 // and evaluates it on the first require(); the source just hands out the global.
-if (typeof Modules !== "undefined" && Modules && Modules.addCached) Modules.addCached("espdma", "module.exports=espdma");
+if (typeof Modules !== "undefined") Modules.addCached("espdma", "module.exports=espdma");

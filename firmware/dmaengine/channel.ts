@@ -7,24 +7,29 @@
 // poll timer and the completion task.
 //
 // Size: internal names start with "_" (the build shortens them, rollup.config.js) and internal
-// operations are module functions rather than methods (no prototype entry, shorter calls).
+// operations are module functions rather than methods (no prototype entry, shorter calls);
+// fields that start out false or null are left undefined (falsy) rather than initialized.
 // Public names (the client API, the provider and platform contracts) never start with "_".
 import type { Platform } from "../platform/platform";
 import type { Provider, ProviderChan, SlaveConfig, Direction, HwEvent, HwDesc, Segment } from "./provider";
-import { dmaError, inval } from "./errors";
-import { callbackOf, checkLen, checkBuffer, checkWidth, isWholePositive } from "./validate";
+import { MEM2MEM, MEM2DEV, DEV2MEM, COMPLETE } from "./provider";
+import { fail, inval } from "./errors";
+import { callbackOf, checkLen, checkBuffer, checkWidth, isWholePositive, segment } from "./validate";
 
-/** What a channel needs from its engine. */
+/** What a channel needs from its engine (engine.ts). */
 export interface ChannelHost {
   _f: Platform;
   _p: Provider;
+  /** The engine's channels (release() takes this one out). */
+  _chans: Channel[];
+  /** The completion task's timer, null when none is queued. */
+  _doneTimer: any;
+  /** terminateAll()'s deprecation warning was printed. */
+  _warned?: boolean;
   /** Re-evaluate the poll timer and the in-flight state after a change. */
   _kick(): void;
+  /** Queue the completion task. */
   _schedule(): void;
-  /** synchronize() finished: drop the completion task if nothing is left to notify. */
-  _afterSync(): void;
-  _warn(what: string): void;
-  _forget(ch: Channel): void;
 }
 
 /** Bounded wait of synchronize() when the caller gives none: stopping takes one data item. */
@@ -37,7 +42,7 @@ var PREPARED = 0, SUBMITTED = 1, ISSUED = 2, ACTIVE = 3, COMPLETED = 4, ABORTED 
 
 /** A prepared transfer and where it is in its life; also the client's "tx"
  * (dma_async_tx_descriptor): prep*() returns it, submit() queues it. */
-export class Descriptor {
+export interface Descriptor {
   _ch: Channel;
   _hw: HwDesc;
   /** Every buffer the hardware may touch: referenced until the descriptor is done, or, once
@@ -46,37 +51,42 @@ export class Descriptor {
   _cb: ((r: any) => void) | null;
   /** cyclic: bytes per period (0 for other kinds). */
   _per: number;
+  /** Set by submit(). */
   _cookie: number;
   _state: number;
   /** "ok" | "read_failed" | "write_failed", set when the hardware is done with it. */
   _result: string;
+  /** Its txStatus() once the hardware is done with it: "complete", "error" or "aborted". */
+  _final: string;
+  /** Bytes not moved: the whole length until the hardware is done with it (or it is aborted). */
   _residue: number;
   /** cyclic: periods reported by the hardware whose callback has not run yet. */
   _periods: number;
-
-  constructor(ch: Channel, hw: HwDesc, bufs: any[], cb: ((r: any) => void) | null, per: number) {
-    this._ch = ch;
-    this._hw = hw;
-    this._bufs = bufs;
-    this._cb = cb;
-    this._per = per;
-    this._cookie = 0;
-    this._state = PREPARED;
-    this._result = "";
-    this._residue = hw.len;
-    this._periods = 0;
-  }
-
-  /** Queue it on its channel; returns the cookie for txStatus(). Once only. */
-  submit(): number {
-    var ch = this._ch;
-    usable(ch);
-    if (this._state) throw inval("tx already submitted: prep a new one");
-    this._state = SUBMITTED;
-    ch._q.push(this);
-    return (this._cookie = ch._next++);
-  }
+  submit(): number;
 }
+
+export function Descriptor(this: Descriptor, ch: Channel, hw: HwDesc, bufs: any[], cb: ((r: any) => void) | null, per: number) {
+  this._ch = ch;
+  this._hw = hw;
+  this._bufs = bufs;
+  this._cb = cb;
+  this._per = per;
+  this._state = PREPARED;
+  this._residue = hw.len;
+  this._periods = 0;
+}
+
+Descriptor.prototype = {
+  /** Queue it on its channel; returns the cookie for txStatus(). Once only. */
+  submit: function (this: Descriptor): number {
+    var d = this, ch = d._ch;
+    usable(ch);
+    if (d._state) inval("submitted already: prep a new tx");
+    d._state = SUBMITTED;
+    ch._q.push(d);
+    return (d._cookie = ch._next++);
+  },
+};
 
 export interface Channel {
   /** The hardware channel's name ("DMA2 stream 0"), for messages and dumps. */
@@ -91,16 +101,16 @@ export interface Channel {
   /** Every descriptor submitted and not yet done (aborted ones until synchronize()). */
   _q: Descriptor[];
   /** The one descriptor on the hardware. */
-  _act: Descriptor | null;
+  _act?: Descriptor | null;
   _next: number;
   /** cookie -> final {status, residue} of the last DONE_KEPT finished cookies. */
   _done: any;
-  _paused: boolean;
+  _paused?: boolean;
   /** terminateAsync() ran and synchronize() has not: issuePending() is refused meanwhile. */
-  _needSync: boolean;
+  _needSync?: boolean;
   /** Depth of this channel's callbacks running now (synchronize would wait for itself). */
   _inCb: number;
-  _released: boolean;
+  _released?: boolean;
 
   config(cfg: SlaveConfig): void;
   prepMemcpy(dst: any, src: any, len: number, opts?: any): Descriptor;
@@ -126,13 +136,9 @@ export function Channel(this: Channel, host: ChannelHost, pc: ProviderChan, dir:
   this._dir = dir;
   this._cfg = {};
   this._q = [];
-  this._act = null;
   this._next = 1;
   this._done = {};
-  this._paused = false;
-  this._needSync = false;
   this._inCb = 0;
-  this._released = false;
 }
 
 // The methods in one prototype literal: shorter than an assignment per method (a class).
@@ -144,7 +150,7 @@ Channel.prototype = {
   config: function (this: Channel, cfg: SlaveConfig): void {
     var c = this, merged: any = {}, k: string, old: any = c._cfg, add: any = cfg;
     usable(c);
-    if (!cfg || typeof cfg !== "object") throw inval("config({periphAddr:..,periphWidth:1})");
+    if (!cfg || typeof cfg !== "object") inval("config({periphWidth:1,..})");
     checkWidth(cfg.periphWidth);
     checkWidth(cfg.memWidth);
     // Plain option objects: every enumerable key is a setting.
@@ -156,103 +162,109 @@ Channel.prototype = {
 
   /** Memory to memory copy of len bytes. */
   prepMemcpy: function (this: Channel, dst: any, src: any, len: number, opts?: any): Descriptor {
-    var c = this, p = c._f, prov = c._p;
+    var c = this, mw = c._cfg.memWidth || 1, pw = c._cfg.periphWidth || mw;
     usable(c);
-    if (c._dir !== "mem2mem") throw inval("prepMemcpy needs requestChannel({request:\"mem2mem\"})");
-    var cb = callbackOf(opts), mw = c._cfg.memWidth || 1, pw = c._cfg.periphWidth || mw;
-    checkLen(prov, c._pc, len, pw > mw ? pw : mw, "memcpy");
-    var d = checkBuffer(p, prov, dst, len, mw, "dst"), s = checkBuffer(p, prov, src, len, pw, "src");
-    return new Descriptor(c, prov.prep(c._pc, { kind: "memcpy", dir: "mem2mem", src: s, dst: d, segments: [{ addr: d, len: len }] }), [dst, src], cb, 0);
+    if (c._dir !== MEM2MEM) inval("memcpy: use a \"mem2mem\" channel");
+    checkLen(c, len, pw > mw ? pw : mw, "memcpy");
+    var d = checkBuffer(c, dst, len, mw, "dst"), s = checkBuffer(c, src, len, pw, "src");
+    return prep(c, "memcpy", MEM2MEM, [{ addr: d, len: len }], [dst, src], opts, 0, s);
   },
 
   /** Peripheral <-> memory over a list of buffers, each moved whole, in order. */
   prepSlaveSg: function (this: Channel, bufs: any[], dir: Direction, opts?: any): Descriptor {
-    var c = this, w = slave(c, dir), cb = callbackOf(opts), segs: Segment[] = [], kept: any[] = [];
-    if (!bufs || !bufs.length || (bufs as any).byteLength !== undefined) throw inval("prepSlaveSg([buf,..],dir)");
+    var c = this, w = slave(c, dir), segs: Segment[] = [], kept: any[] = [];
+    if (!bufs || !bufs.length || (bufs as any).byteLength !== undefined) inval("prepSlaveSg([buf,..],dir)");
     for (var i = 0; i < bufs.length; i++) {
-      var b = bufs[i], len = b && b.byteLength;
-      checkLen(c._p, c._pc, len, w, "buf" + i);
-      segs.push({ addr: checkBuffer(c._f, c._p, b, len, w, "buf" + i), len: len });
+      var b = bufs[i];
+      segs.push(segment(c, b, b && b.byteLength, w, "buf" + i));
       kept.push(b);
     }
-    return new Descriptor(c, c._p.prep(c._pc, { kind: "slave_sg", dir: dir, segments: segs }), kept, cb, 0);
+    return prep(c, "slave_sg", dir, segs, kept, opts, 0);
   },
 
   /** A ring buffer split into periods of periodLen bytes; calls back once per period until
    * terminated. */
   prepCyclic: function (this: Channel, buf: any, periodLen: number, dir: Direction, opts?: any): Descriptor {
-    var c = this, w = slave(c, dir), cb = callbackOf(opts), len = buf && buf.byteLength;
-    checkLen(c._p, c._pc, len, w, "ring");
-    if (!isWholePositive(periodLen) || len % periodLen || periodLen % w) throw inval("periodLen " + periodLen + ": must divide the ring, whole items");
-    var seg = [{ addr: checkBuffer(c._f, c._p, buf, len, w, "ring"), len: len }];
-    return new Descriptor(c, c._p.prep(c._pc, { kind: "cyclic", dir: dir, segments: seg, periodLen: periodLen }), [buf], cb, periodLen);
+    var c = this, w = slave(c, dir), len = buf && buf.byteLength;
+    checkLen(c, len, w, "ring");
+    if (!isWholePositive(periodLen) || len % periodLen || periodLen % w) inval("periodLen " + periodLen + ": whole items dividing the ring");
+    return prep(c, "cyclic", dir, [segment(c, buf, len, w, "ring")], [buf], opts, periodLen);
   },
 
   /** Move the submitted descriptors to the hardware queue and start the first. */
   issuePending: function (this: Channel): void {
-    var c = this, q = c._q;
+    var c = this;
     usable(c);
-    if (c._needSync) throw dmaError("EBUSY", c.name + " terminated: synchronize() first");
-    for (var i = 0; i < q.length; i++) if (q[i]._state === SUBMITTED) q[i]._state = ISSUED;
+    if (c._needSync) fail("EBUSY", c.name + " terminated: synchronize() first");
+    c._q.forEach(function (d) {
+      if (d._state === SUBMITTED) d._state = ISSUED;
+    });
     startNext(c);
     c._e._kick();
   },
 
   /** {status: "complete"|"in_progress"|"paused"|"error"|"aborted", residue (bytes)}. */
   txStatus: function (this: Channel, cookie: number): any {
-    var c = this, d: Descriptor | null = null, r, i;
+    var c = this, d: Descriptor | undefined, r;
     usable(c);
-    if (!isWholePositive(cookie) || cookie >= c._next) throw inval("cookie " + cookie + ": pass what submit() returned");
-    for (i = 0; i < c._q.length; i++) if (c._q[i]._cookie === cookie) d = c._q[i];
+    if (!isWholePositive(cookie) || cookie >= c._next) inval("cookie " + cookie + ": use what submit() returned");
+    c._q.forEach(function (x) {
+      if (x._cookie === cookie) d = x;
+    });
     // Gone from the queue: remembered, or older than what is remembered and, like Linux, a
     // cookie before the last finished one is done.
-    if (!d) return (r = c._done[cookie]) ? status(r.status, r.residue) : status("complete", 0);
+    if (!d) return (r = c._done[cookie]) ? status(r.status, r.residue) : status(COMPLETE, 0);
+    // (_residue is the whole length until the hardware is done with it or it is aborted)
     r = d._state;
     return status(
-      r === ACTIVE ? (c._paused ? "paused" : "in_progress") : r === COMPLETED ? (d._result === "ok" ? "complete" : "error") : r === ABORTED ? "aborted" : "in_progress",
-      r === ACTIVE ? c._p.residue(c._pc, d._hw) : r < ACTIVE ? d._hw.len : d._residue);
+      r === ACTIVE && c._paused ? "paused" : r <= ACTIVE ? "in_progress" : d._final,
+      r === ACTIVE ? residue(c, d) : d._residue);
   },
 
   pause: function (this: Channel): void {
-    usable(this);
-    if (!this._act || this._paused) return;
-    this._p.pause(this._pc);
-    this._paused = true;
-    this._e._kick();
+    var c = this;
+    usable(c);
+    if (!c._act || c._paused) return;
+    c._p.pause(c._pc);
+    c._paused = true;
+    c._e._kick();
   },
 
   resume: function (this: Channel): void {
-    usable(this);
-    if (!this._paused) return;
-    this._p.resume(this._pc);
-    this._paused = false;
-    startNext(this);
-    this._e._kick();
+    var c = this;
+    usable(c);
+    if (!c._paused) return;
+    c._p.resume(c._pc);
+    c._paused = false;
+    startNext(c);
+    c._e._kick();
   },
 
   /** dmaengine_terminate_async: callable anywhere, never waits. Every descriptor not yet
    * notified becomes aborted and gets no callback; buffers stay pinned until synchronize(). */
   terminateAsync: function (this: Channel): void {
-    var c = this, a = c._act, q = c._q;
+    var c = this, a = c._act;
     usable(c);
-    if (a) a._residue = c._p.residue(c._pc, a._hw);
+    if (a) a._residue = residue(c, a);
     c._p.terminateAll(c._pc);
     c._act = null;
-    for (var i = 0; i < q.length; i++) {
-      var d = q[i];
+    c._q.forEach(function (d) {
       if (d._state < ABORTED) {
         d._state = ABORTED;
-        remember(c, d, "aborted");
+        d._final = "aborted";
+        remember(c, d);
       }
-    }
+    });
     c._paused = false;
     c._needSync = true;
     c._e._kick();
   },
 
-  /** Deprecated alias of terminateAsync(), as dmaengine_terminate_all. */
+  /** Deprecated alias of terminateAsync(), as dmaengine_terminate_all: says so once per engine. */
   terminateAll: function (this: Channel): void {
-    this._e._warn("terminateAll");
+    var e = this._e;
+    if (!e._warned) e._f.warn("espdma: terminateAll() is deprecated: use terminateAsync()+synchronize()");
+    e._warned = true;
     this.terminateAsync();
   },
 
@@ -261,40 +273,44 @@ Channel.prototype = {
    * completed, not terminated, descriptors run here); unpins the aborted ones' buffers.
    * Throws ETIMEDOUT (buffers stay pinned) when the provider cannot confirm the stop. */
   synchronize: function (this: Channel, timeoutMs?: number): void {
-    var c = this, keep: Descriptor[] = [];
+    var c = this, e = c._e;
     noCallback(c, "synchronize");
     if (c._needSync || aborted(c)) c._p.synchronize(c._pc, timeoutMs === undefined ? DEFAULT_SYNC_MS : timeoutMs);
-    // The hardware is proven stopped: unpin, even if the client still holds the tx objects.
-    for (var i = 0; i < c._q.length; i++) {
-      var d = c._q[i];
-      if (d._state === ABORTED) d._bufs = null;
-      else keep.push(d);
-    }
-    c._q = keep;
+    // The hardware is proven stopped: unpin, even if the client still holds the tx objects
+    // (the filter keeps what is not aborted; `d._bufs = null` is falsy).
+    c._q = c._q.filter(function (d) {
+      return d._state !== ABORTED || (d._bufs = null);
+    });
     c._needSync = false;
     // Callbacks of completed descriptors not terminated are due: run them now, as Linux's
     // synchronize waits for the completion tasklet, so none is pending when this returns.
     deliver(c);
-    c._e._afterSync();
-    c._e._kick();
+    // Nothing left to notify on any channel: drop the queued completion task.
+    if (e._doneTimer !== null && !e._chans.some(pending)) {
+      e._f.clearTimeout(e._doneTimer);
+      e._doneTimer = null;
+    }
+    e._kick();
   },
 
   /** terminateAsync() + synchronize(); not from inside this channel's callback. */
   terminateSync: function (this: Channel, timeoutMs?: number): void {
-    noCallback(this, "terminateSync");
-    this.terminateAsync();
-    this.synchronize(timeoutMs);
+    var c = this;
+    noCallback(c, "terminateSync");
+    c.terminateAsync();
+    c.synchronize(timeoutMs);
   },
 
   /** Give the channel back (dma_chan_put): stops and synchronizes first, so the buffers are
    * safe to reuse afterwards. Not from inside this channel's callback. */
   release: function (this: Channel, timeoutMs?: number): void {
-    var c = this;
+    var c = this, e = c._e;
     noCallback(c, "release");
     c.terminateSync(timeoutMs);
     c._p.freeChan(c._pc);
     c._released = true;
-    c._e._forget(c);
+    e._chans.splice(e._chans.indexOf(c), 1);
+    e._kick();
   },
 };
 
@@ -323,15 +339,16 @@ function startNext(ch: Channel): void {
 /** A hardware event from the provider's poll() for this channel. Only records it; callbacks
  * run from the completion task. */
 export function hwEvent(ch: Channel, ev: HwEvent): void {
-  var d = ch._act, k = ev.kind;
+  var d = ch._act, k = ev.kind, per = k === "period", ok = k === COMPLETE;
   if (!d) return;
   // A ring never completes: it reports periods. Other kinds have no periods.
-  if ((k === "period" || k === "complete") && (k === "period") !== !!d._per) return;
-  if (k === "period") {
+  if ((per || ok) && per !== !!d._per) return;
+  if (per) {
     d._periods += ev.count || 1;
   } else {
-    d._result = k === "complete" ? "ok" : k;
-    d._residue = k === "complete" ? 0 : ch._p.residue(ch._pc, d._hw);
+    d._result = ok ? "ok" : k;
+    d._final = ok ? COMPLETE : "error";
+    d._residue = ok ? 0 : residue(ch, d);
     d._state = COMPLETED;
     ch._act = null;
   }
@@ -348,7 +365,7 @@ export function deliver(ch: Channel): void {
     // Cyclic: one callback per period, while the ring is neither aborted nor done.
     while (d._periods > 0 && (d._state === ACTIVE || d._state === COMPLETED)) {
       d._periods--;
-      notify(ch, d, "ok", d._state === ACTIVE ? ch._p.residue(ch._pc, d._hw) : 0);
+      notify(ch, d, "ok", d._state === ACTIVE ? residue(ch, d) : 0);
     }
     if (d._state !== COMPLETED) {
       i++;
@@ -357,21 +374,23 @@ export function deliver(ch: Channel): void {
     ch._q.splice(i, 1);
     d._state = DONE;
     d._bufs = null;
-    remember(ch, d, d._result === "ok" ? "complete" : "error");
+    remember(ch, d);
     notify(ch, d, d._result, d._residue);
   }
 }
 
 /** Callbacks still to run (the completion task is needed). */
 export function pending(ch: Channel): boolean {
-  for (var i = 0; i < ch._q.length; i++) if (ch._q[i]._state === COMPLETED || (ch._q[i]._state === ACTIVE && ch._q[i]._periods)) return true;
-  return false;
+  return ch._q.some(function (d) {
+    return d._state === COMPLETED || (d._state === ACTIVE && d._periods > 0);
+  });
 }
 
 /** Aborted descriptors whose buffers synchronize() has not released yet. */
 export function aborted(ch: Channel): boolean {
-  for (var i = 0; i < ch._q.length; i++) if (ch._q[i]._state === ABORTED) return true;
-  return false;
+  return ch._q.some(function (d) {
+    return d._state === ABORTED;
+  });
 }
 
 /** The poll period this channel needs (ms), or -1 when nothing here is moving. */
@@ -384,9 +403,8 @@ export function pollWanted(ch: Channel): number {
 /** One line for dump(): the queue as cookie + stage letter (submitted, issued, active,
  * completed, x aborted). */
 export function describe(ch: Channel): string {
-  var s = "";
-  for (var i = 0; i < ch._q.length; i++) s += (i ? "," : "") + ch._q[i]._cookie + "-siacx".charAt(ch._q[i]._state);
-  return ch.name + ": " + (ch._dir || "slave") + (ch._paused ? " paused" : "") + (ch._needSync ? " needs synchronize()" : "") + " q=" + s;
+  return ch.name + ": " + (ch._dir || "slave") + (ch._paused ? " paused" : "") + (ch._needSync ? " needs synchronize()" : "") + " q=" +
+    ch._q.map(function (d) { return d._cookie + "-siacx".charAt(d._state); }).join(",");
 }
 
 // ------------------------------------------------------------------ helpers
@@ -395,27 +413,39 @@ function status(s: string, residue: number): any {
   return { status: s, residue: residue };
 }
 
+/** The provider's prep of a checked transfer (the PrepRequest: memcpy's destination is its one
+ * segment; periodLen 0 but for cyclic), as a new descriptor. */
+function prep(c: Channel, kind: string, dir: string, segs: Segment[], bufs: any[], opts: any, per: number, src?: number): Descriptor {
+  var cb = callbackOf(opts);
+  return new (Descriptor as any)(c, c._p.prep(c._pc, { kind: kind, dir: dir, segments: segs, periodLen: per, src: src, dst: segs[0].addr } as any), bufs, cb, per);
+}
+
+/** Bytes the hardware has not moved yet of the descriptor on it. */
+function residue(c: Channel, d: Descriptor): number {
+  return c._p.residue(c._pc, d._hw);
+}
+
 function usable(ch: Channel): void {
-  if (ch._released) throw dmaError("EPERM", ch.name + " released: requestChannel() again");
+  if (ch._released) fail("EPERM", ch.name + " released: requestChannel() again");
 }
 
 /** synchronize() and what calls it would wait for themselves inside this channel's callback. */
 function noCallback(ch: Channel, what: string): void {
   usable(ch);
-  if (ch._inCb) throw dmaError("EDEADLK", what + "() in a callback of " + ch.name + ": use terminateAsync(), synchronize() later");
+  if (ch._inCb) fail("EDEADLK", what + "() in a callback: use terminateAsync(), synchronize() later");
 }
 
 /** Checks a slave transfer's direction; returns the memory width. */
 function slave(ch: Channel, dir: any): number {
   usable(ch);
-  if ((dir !== "mem2dev" && dir !== "dev2mem") || (ch._dir && ch._dir !== dir)) throw inval(ch.name + " is " + (ch._dir || "slave") + ": dir " + dir + " needs a channel for it");
+  if ((dir !== MEM2DEV && dir !== DEV2MEM) || (ch._dir && ch._dir !== dir)) inval("dir " + dir + " on a " + (ch._dir || "slave") + " channel: request one for it");
   return ch._cfg.memWidth || 1;
 }
 
 /** Keep the final status of a cookie for txStatus(). Descriptors finish in cookie order (one
  * at a time on the hardware; an abort takes all the rest), so the oldest is DONE_KEPT back. */
-function remember(ch: Channel, d: Descriptor, s: string): void {
-  ch._done[d._cookie] = status(s, d._residue);
+function remember(ch: Channel, d: Descriptor): void {
+  ch._done[d._cookie] = status(d._final, d._residue);
   delete ch._done[d._cookie - DONE_KEPT];
 }
 

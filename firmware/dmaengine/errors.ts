@@ -2,18 +2,12 @@
 // `.name` and `class X extends Error` is broken there (espruino-compat.md), so the code lives in
 // a field of our own and callers test `e.code`, never `instanceof`.
 
-/** The error codes the core and the providers throw. */
-export var codes = {
-  EINVAL: "EINVAL",
-  EBUSY: "EBUSY",
-  EDEADLK: "EDEADLK",
-  ETIMEDOUT: "ETIMEDOUT",
-  ENODEV: "ENODEV",
-  E2BIG: "E2BIG",
-  ENOMEM: "ENOMEM",
-  EFAULT: "EFAULT",
-  EPERM: "EPERM",
-};
+/** The error codes the core and the providers throw: codes.EINVAL === "EINVAL", ... (built
+ * from one string: the bundle's source stays in the board's RAM). */
+export var codes: { [code: string]: string } = {};
+"EINVAL EBUSY EDEADLK ETIMEDOUT ENODEV E2BIG ENOMEM EFAULT EPERM".split(" ").forEach(function (c) {
+  codes[c] = c;
+});
 
 export interface DmaError extends Error {
   code: string;
@@ -27,9 +21,15 @@ export function dmaError(code: string, message: string): DmaError {
   return e;
 }
 
-/** EINVAL, the most common misuse (one short call instead of the code at every site). */
-export function inval(message: string): DmaError {
-  return dmaError("EINVAL", message);
+/** Throws a DmaError: `if (bad) fail(code, msg)` is shorter than `throw dmaError(...)` at
+ * every one of the many check sites. */
+export function fail(code: string, message: string): never {
+  throw dmaError(code, message);
+}
+
+/** Throws EINVAL, the most common misuse. */
+export function inval(message: string): never {
+  throw dmaError("EINVAL", message);
 }
 
 /** True for errors made by dmaError(). */

@@ -2,6 +2,10 @@
 // A provider translates the core's requests into registers; it holds no descriptor lists and
 // never calls user callbacks: it reports hardware events to the core through poll().
 
+/** The directions and the completion event's name as values: the bundle then spells each
+ * string once (they recur in the core and the driver). */
+export var MEM2MEM: "mem2mem" = "mem2mem", MEM2DEV: "mem2dev" = "mem2dev", DEV2MEM: "dev2mem" = "dev2mem", COMPLETE: "complete" = "complete";
+
 /** Transfer direction, as dmaengine's DMA_MEM_TO_MEM / DMA_MEM_TO_DEV / DMA_DEV_TO_MEM. */
 export type Direction = "mem2mem" | "mem2dev" | "dev2mem";
 

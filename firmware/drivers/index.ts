@@ -2,7 +2,7 @@
 // process.env.BOARD, or a name given), and pace(), a timer update event as a DMA request source.
 import type { Platform } from "../platform/platform";
 import type { Provider } from "../dmaengine/provider";
-import { dmaError, codes } from "../dmaengine/errors";
+import { fail } from "../dmaengine/errors";
 import { BOARDS } from "../../boards/compact";
 import { createStm, timerOf } from "./stm32";
 
@@ -14,7 +14,7 @@ export function boardRow(platform: Platform, boardName?: string): any[] {
     if (b[0] === n || b[1].toLowerCase() === n) return b;
     names += " " + b[0];
   }
-  throw dmaError(codes.ENODEV, "no espdma driver for board \"" + n + "\": supported are" + names);
+  fail("ENODEV", "no espdma driver for board \"" + n + "\": supported are" + names);
 }
 
 /** The DMA provider for the board: stream DMA on F2/F4, channel DMA on F1. */
@@ -36,21 +36,18 @@ export interface Pacer {
 export function pace(P: Platform, timer: string, hz: number, boardName?: string): Pacer {
   var board = boardRow(P, boardName), f4 = board[2] === 4, req = String(timer).toUpperCase() + "_UP";
   var n = +req[3];
-  if (req.length !== 7 || !(n >= (f4 ? 1 : 2) && n <= (f4 ? 5 : 4))) throw dmaError(codes.ENODEV, "no pacing timer " + timer + ": use TIM" + (f4 ? "1-5" : "2-4"));
+  if (req.length !== 7 || !(n >= (f4 ? 1 : 2) && n <= (f4 ? 5 : 4))) fail("ENODEV", "no pacing timer " + timer + ": use TIM" + (f4 ? "1-5" : "2-4"));
   var t = timerOf(board, n), b = t[0], rcc = f4 ? 0x40023800 : 0x40021000;
   // 16-bit PSC and ARR (TIM2/TIM5 have a 32-bit ARR on the F4; 16 bits work on every timer).
   var ticks = Math.round(t[3] / hz), psc = Math.floor((ticks - 1) / 65536), arr = Math.round(t[3] / (psc + 1) / hz) - 1;
-  if (!(ticks >= 2 && psc < 65536)) throw dmaError(codes.EINVAL, "pace: " + hz + " Hz is outside " + t[3] / 4294967296 + "-" + t[3] / 2 + " Hz");
+  if (!(ticks >= 2 && psc < 65536)) fail("EINVAL", "pace: " + hz + " Hz is outside " + t[3] / 4294967296 + "-" + t[3] / 2 + " Hz");
   P.poke32(rcc + t[1], P.peek32(rcc + t[1]) | (1 << t[2]));
-  P.poke32(b, 0);
-  P.poke32(b + 0x0c, 0);
-  P.poke32(b + 0x28, psc);
-  P.poke32(b + 0x2c, arr);
-  // UG loads the preloaded PSC now (RM0090 18.3.1); with UDE still 0 it raises no DMA request.
-  P.poke32(b + 0x14, 1);
-  P.poke32(b + 0x10, 0);
-  P.poke32(b + 0x0c, 0x100);
-  P.poke32(b, 0x81); // CEN, ARPE
+  // [offset, value] in order: stop, no requests, PSC, ARR; UG loads the preloaded PSC now
+  // (RM0090 18.3.1), with UDE still 0 so it raises no DMA request; clear SR; UDE; CEN + ARPE.
+  var w = [0, 0, 0x0c, 0, 0x28, psc, 0x2c, arr, 0x14, 1, 0x10, 0, 0x0c, 0x100, 0, 0x81];
+  w.forEach(function (v, i) {
+    if (i & 1) P.poke32(b + w[i - 1], v);
+  });
   return {
     request: req,
     hz: t[3] / (psc + 1) / (arr + 1),

@@ -16,15 +16,12 @@
 
 import type { Platform } from "../platform/platform";
 import type { Provider, ProviderChan, ChannelRequest, SlaveConfig, PrepRequest, HwDesc, HwEvent } from "../dmaengine/provider";
-import { dmaError, codes } from "../dmaengine/errors";
+import { fail, inval } from "../dmaengine/errors";
+import { MEM2MEM, MEM2DEV, COMPLETE } from "../dmaengine/provider";
 import { F4_REQUESTS, F1_REQUESTS } from "../../boards/compact";
 
 /** SxCR.PL / CCRx.PL values 0..3. */
 var PRIORITIES = ["low", "medium", "high", "very_high"];
-
-function einval(msg: string) {
-  return dmaError(codes.EINVAL, msg);
-}
 
 /** Timer TIMn of a board (a boards/compact.ts row): [registers base, RCC enable register offset,
  * bit, kernel clock Hz]. TIM2-5 sit on APB1 at 0x40000000 + 0x400 * (n - 2), TIM1 on APB2
@@ -88,6 +85,11 @@ export function createStm(P: Platform, board: any[]): Provider {
     return (chans[d * 10 + n] = { name: "DMA" + d + (f4 ? " stream " : " channel ") + n, _d: d, _cr: cr, _isr: isr, _sh: sh });
   }
 
+  /** Items left (SxNDTR / CNDTRx: 16 bits). */
+  function ndtr(c: any): number {
+    return rd(c._cr + 4) & 0xffff;
+  }
+
   function clearFlags(c: any): void {
     wr(c._isr + IFCR, ALL << c._sh);
   }
@@ -98,7 +100,7 @@ export function createStm(P: Platform, board: any[]): Provider {
     while (rd(c._cr) & 1) {
       t = P.now();
       if (t0 < 0) t0 = t;
-      else if (t - t0 > ms) throw dmaError(codes.ETIMEDOUT, c.name + " did not stop: its buffers stay in use; retry synchronize()");
+      else if (t - t0 > ms) fail("ETIMEDOUT", c.name + " did not stop: buffers stay in use; retry synchronize()");
     }
   }
 
@@ -111,9 +113,14 @@ export function createStm(P: Platform, board: any[]): Provider {
     wr(c._cr, (c._crv = cr) | 1);
   }
 
+  /** Program segment j of descriptor h (the ring for cyclic). */
+  function segment(c: any, h: any, j: number): void {
+    program(c, h._par, h._addrs[j], h._items[j], h._cr);
+  }
+
   /** Bytes not yet moved of the descriptor on the hardware. */
   function left(c: any, h: any): number {
-    var n = c._left >= 0 ? c._left : rd(c._cr + 4) & 0xffff, j = c._seg;
+    var n = c._left >= 0 ? c._left : ndtr(c), j = c._seg;
     if (!h._cyc) while (++j < h._items.length) n += h._items[j];
     return n * h._unit;
   }
@@ -126,16 +133,15 @@ export function createStm(P: Platform, board: any[]): Provider {
     return rd(b) & 1 ? t[3] / (rd(b + 0x28) + 1) / (rd(b + 0x2c) + 1) : 0;
   }
 
-  /** One stream's flags f: push the events for the core. */
-  function handle(c: any, h: any, f: number, evs: HwEvent[]): void {
+  /** One stream's flags f: the event for the core, if any. */
+  function handle(c: any, h: any, f: number): HwEvent | void {
     if (f & TE) {
       // Transfer error: the hardware cleared EN (RM0090 10.3.18, RM0008 13.3.5). Memory was
       // checked at prep, so it is the peripheral side that failed.
       h._res = left(c, h);
       clearFlags(c);
       c._hw = null;
-      evs.push({ chan: c, kind: h._m2p ? "write_failed" : "read_failed" });
-      return;
+      return { chan: c, kind: h._cr & M2P ? "write_failed" : "read_failed" };
     }
     if (f & TC) {
       clearFlags(c);
@@ -152,26 +158,26 @@ export function createStm(P: Platform, board: any[]): Provider {
         if (c._tail) {
           // The rest of the lap after a resume is done: the whole ring again, circular.
           c._tail = false;
-          program(c, h._par, h._addrs[0], ring, h._cr);
+          segment(c, h, 0);
         }
       }
-      pos = ring - (rd(c._cr + 4) & 0xffff);
+      pos = ring - ndtr(c);
       // NDTR wrapped after the status read: count the lap now, and its TCIF at the next poll not.
       if (!wraps && pos < c._pos) {
         wraps = 1;
         c._skip = true;
       }
-      var k = Math.floor((wraps * ring + pos) / h._per) - Math.floor(c._pos / h._per);
+      var k = (((wraps * ring + pos) / h._per) | 0) - ((c._pos / h._per) | 0);
       c._pos = pos;
-      if (k > 0) evs.push({ chan: c, kind: "period", count: k });
+      if (k > 0) return { chan: c, kind: "period", count: k };
     } else if (f & TC) {
       if (++c._seg < h._items.length) {
         // Scatter-gather: the next entry.
-        program(c, h._par, h._addrs[c._seg], h._items[c._seg], h._cr);
+        segment(c, h, c._seg);
       } else {
         c._hw = null;
         h._res = 0;
-        evs.push({ chan: c, kind: "complete" });
+        return { chan: c, kind: COMPLETE };
       }
     }
   }
@@ -187,10 +193,10 @@ export function createStm(P: Platform, board: any[]): Provider {
 
     allocChan: function (req: ChannelRequest): ProviderChan {
       var r: any = req, pin = r.dma ? +String(r.dma).slice(-1) : 0, st = r.stream, busy = 0, i, c;
-      var name = String(r.request || (r.dir === "mem2mem" || !(pin || r.dir) ? "MEM2MEM" : "")).toUpperCase();
+      var name = String(r.request || (r.dir === MEM2MEM || !(pin || r.dir) ? "MEM2MEM" : "")).toUpperCase();
       var lines = (name ? REQ[name] : [pin * 100 + st * 10 + (f4 ? r.channel & 7 : 0)]) || [];
       for (i = 0; i < lines.length; i++) {
-        var d = Math.floor(lines[i] / 100), n = Math.floor(lines[i] / 10) % 10;
+        var d = (lines[i] / 100) | 0, n = ((lines[i] / 10) | 0) % 10;
         if ((pin && d !== pin) || (st !== undefined && n !== st) || !exists(d, n)) continue;
         c = chanAt(d, n);
         if (!c._used) {
@@ -209,10 +215,10 @@ export function createStm(P: Platform, board: any[]): Provider {
         busy++;
       }
       name = name || r.dma + " " + st;
-      if (busy) throw dmaError(codes.EBUSY, name + ": all in use, release a channel");
+      if (busy) fail("EBUSY", name + " all in use: release a channel");
       var known = "";
       for (i in REQ) known += " " + i;
-      throw dmaError(codes.ENODEV, "no stream for " + name + ": use {request:" + known + "} or {dma, stream, channel}");
+      fail("ENODEV", "no stream for " + name + ": use {request:" + known + "} or {dma, stream, channel}");
     },
 
     freeChan: function (c: any): void {
@@ -221,7 +227,7 @@ export function createStm(P: Platform, board: any[]): Provider {
     },
 
     config: function (c: any, cfg: SlaveConfig): void {
-      if (cfg.priority !== undefined && PRIORITIES.indexOf(cfg.priority) < 0) throw einval("priority: " + PRIORITIES);
+      if (cfg.priority !== undefined && PRIORITIES.indexOf(cfg.priority) < 0) inval("priority: use " + PRIORITIES);
       c._cfg = cfg;
     },
 
@@ -230,47 +236,47 @@ export function createStm(P: Platform, board: any[]): Provider {
       var mw = cfg.memWidth || 1, pw = cfg.periphWidth || mw, fifo = cfg.fifo || 0;
       // memcpy reads PAR (the source) and writes M0AR/CMAR (RM0090 10.3.6, RM0008 13.3.3).
       var par = mem ? req.src : cfg.periphAddr;
-      if (typeof par !== "number") throw einval("config({ periphAddr }) first");
+      if (typeof par !== "number") inval("config({periphAddr}) first");
       // The FIFO packs between widths, and memory-to-memory needs it (RM0090 10.3.11, 10.5.10).
       if (f4 && (mem || pw !== mw)) fifo = fifo || 4;
       // Single transfers only: bursts add FIFO threshold rules (RM0090 10.3.12) for little gain
       // at the rates an interpreted program feeds. The F1 has no FIFO, and without one
       // different widths truncate or zero-extend each item (RM0008 13.3.4): no copy.
       if (cfg.burst > 1 || fifo !== (fifo & 7) || fifo > 4 || (mem && (f4 ? c._d < 2 : pw !== mw)) || (fifo && !f4)) {
-        throw einval("unsupported: burst, fifo (F4: 0-4), memcpy (F4: DMA2; F1: equal widths)");
+        inval("unsupported: burst, fifo (F4: 0-4), memcpy (F4: DMA2; F1: equal widths)");
       }
       // NDTR counts peripheral-size items on the F4, the memory side following by as many
       // bytes (RM0090 10.3.10); on the F1 each item is one access of each width.
       var unit = f4 ? pw : mw, items: number[] = [], addrs: number[] = [], total = 0, per = (req.periodLen || unit) / unit;
       for (var i = 0; i < segs.length; i++) {
         var k = segs[i].len / unit;
-        if (k % 1 || k > 65535 || per % 1 || k % per) throw einval("lengths: whole " + unit + "-byte items, <= 65535, periods dividing the ring");
+        if (k % 1 || k > 65535 || per % 1 || k % per) inval("lengths: whole " + unit + "-byte items, <= 65535, periods dividing the ring");
         items.push(k);
         addrs.push(segs[i].addr);
         total += k;
       }
       var cr = (c._chsel << 25) | (PRIORITIES.indexOf(cfg.priority || "medium") << PL) | ((mw >> 1) << MSIZE) | ((pw >> 1) << PSIZE) | MINC |
-        (mem ? PINC | M2M : 0) | (cyc ? CIRC : 0) | (req.dir === "mem2dev" ? M2P : 0);
+        (mem ? PINC | M2M : 0) | (cyc ? CIRC : 0) | (req.dir === MEM2DEV ? M2P : 0);
       // Items per second, for the poll period: memory-to-memory at about 8 cycles an item, a
       // paced transfer at its timer's rate (0, unknown: poll as fast as the engine does).
-      var hz = mem ? board[4] * 125000 : rate(c._req);
+      var hz = mem ? board[4] * 125000 : rate(c._req), len = total * unit;
       return {
-        len: total * unit, expectedMs: hz ? (total * 1000) / hz : 0, _cyc: cyc, _m2p: !mem && cr & M2P, _cr: cr, _fcr: fifo ? (fifo - 1) | 4 : 0, _par: par,
-        _addrs: addrs, _items: items, _unit: unit, _pstep: mem ? pw : 0, _per: per, _res: total * unit,
+        len: len, expectedMs: hz ? (total * 1000) / hz : 0, _cyc: cyc, _cr: cr, _fcr: fifo ? (fifo - 1) | 4 : 0, _par: par,
+        _addrs: addrs, _items: items, _unit: unit, _pstep: mem ? pw : 0, _per: per, _res: len,
       } as HwDesc;
     },
 
     start: function (c: any, h: any): void {
       // EN must read 0 and the stream's flags be clear before EN is set (RM0090 10.3.17,
       // 10.5.5); the flags are cleared blind, in one write.
-      if (rd(c._cr) & 1) throw dmaError(codes.EBUSY, c.name + " still running: synchronize() first");
+      if (rd(c._cr) & 1) fail("EBUSY", c.name + " still running: synchronize() first");
       clearFlags(c);
       if (f4) wr(c._cr + 20, h._fcr);
       c._hw = h;
       c._seg = c._pos = 0;
       c._skip = c._tail = false;
       c._left = -1;
-      program(c, h._par, h._addrs[0], h._items[0], h._cr);
+      segment(c, h, 0);
     },
 
     terminateAll: function (c: any): void {
@@ -295,7 +301,7 @@ export function createStm(P: Platform, board: any[]): Provider {
       waitStopped(c, 100);
       // The stop sets TCIF on the F4 (RM0090 10.3.14): clear it, unless it is the real
       // completion (nothing left), which the first poll after resume() then reports.
-      if ((c._left = rd(c._cr + 4) & 0xffff)) clearFlags(c);
+      if ((c._left = ndtr(c))) clearFlags(c);
       c._skip = false;
     },
 
@@ -319,22 +325,23 @@ export function createStm(P: Platform, board: any[]): Provider {
         var v = seen[c._isr];
         if (v === undefined) v = seen[c._isr] = rd(c._isr);
         var f = (v >>> c._sh) & ALL;
-        if (f || h._cyc) handle(c, h, f, evs);
+        var ev = (f || h._cyc) && handle(c, h, f);
+        if (ev) evs.push(ev);
       }
       return evs;
     },
 
     dump: function (): string {
-      var s = "";
+      var s = "", hex = function (v: number) { return "=0x" + v.toString(16); };
       for (var d = 1; d < 3; d++) {
         for (var n = f4 ? 0 : 1; exists(d, n); n++) {
-          var c = chanAt(d, n), cr = rd(c._cr), f, fl = "";
+          var c = chanAt(d, n), cr = rd(c._cr), f: number, fl = "";
           if (!(cr & 1)) continue;
           f = rd(c._isr) >>> c._sh;
           // (bit 1 of an F4 stream's flags is reserved: it reads 0)
-          for (var b = 0; b < FLAGS.length; b++) if ((f >> b) & 1) fl += " " + FLAGS[b];
-          s += c.name + ": EN=1 DIR=" + (cr & M2M ? "M2M" : cr & M2P ? "M2P" : "P2M") + " CIRC=" + (cr & CIRC ? 1 : 0) + " NDTR=" + (rd(c._cr + 4) & 0xffff) +
-            " PAR=0x" + rd(c._cr + 8).toString(16) + " M0AR=0x" + rd(c._cr + 12).toString(16) + " CR=0x" + cr.toString(16) + " flags:" + (fl || " -") + "\n";
+          FLAGS.forEach(function (name, b) { if ((f >> b) & 1) fl += " " + name; });
+          s += c.name + ": EN=1 DIR=" + (cr & M2M ? "M2M" : cr & M2P ? "M2P" : "P2M") + " CIRC=" + (cr & CIRC ? 1 : 0) + " NDTR=" + ndtr(c) +
+            " PAR" + hex(rd(c._cr + 8)) + " M0AR" + hex(rd(c._cr + 12)) + " CR" + hex(cr) + " flags:" + (fl || " -") + "\n";
         }
       }
       return s || "no DMA stream enabled\n";

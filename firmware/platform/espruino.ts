@@ -8,12 +8,12 @@ declare var peek32: any, poke32: any, E: any, getTime: any;
 
 /** The Platform backed by Espruino's globals. */
 export function createEspruinoPlatform(): Platform {
-  if (typeof peek32 !== "function" || typeof E === "undefined") throw new Error("not an Espruino board: use espdma.createEngine(platform,provider)");
+  if (typeof peek32 !== "function" || typeof E === "undefined") throw new Error("not Espruino: use espdma.createEngine(platform,provider)");
   return {
     peek32: function (addr) { return peek32(addr) >>> 0; },
+    // Espruino's own functions: they ignore `this`, so no wrapper is needed.
     poke32: poke32,
     addressOf: function (buf) { return E.getAddressOf(buf, true); },
-    // Espruino's own functions: they ignore `this`, so no wrapper is needed.
     setTimeout: setTimeout,
     clearTimeout: clearTimeout,
     now: function () { return getTime() * 1000; },

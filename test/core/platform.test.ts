@@ -5,7 +5,7 @@ import { createEspruinoPlatform } from "../../firmware/platform/espruino";
 
 describe("espruino platform", () => {
   test("refuses to build without Espruino globals (duktape, mujs, Node)", () => {
-    assert.throws(() => createEspruinoPlatform(), /not an Espruino board/);
+    assert.throws(() => createEspruinoPlatform(), /not Espruino: use espdma.createEngine/);
   });
 
   test("maps the Platform onto Espruino's globals and guards E.defrag/E.toFlatString while in flight", () => {

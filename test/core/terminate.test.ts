@@ -151,7 +151,7 @@ describe("synchronize", () => {
     s.platform.step();
     assert.deepEqual(codes, ["EDEADLK", "EDEADLK", "EDEADLK"]);
     assert.deepEqual(s.provider.log.slice(before), [], "no provider call");
-    assert.equal(s.ch._released, false);
+    assert.ok(!s.ch._released, "not released");
     assert.equal(s.ch.txStatus(c2).status, "in_progress");
   });
 

@@ -1,11 +1,22 @@
 // The drivers' share of the 8 KB bundle budget: the minified size of what the core pulls in
 // from firmware/drivers and boards/compact.ts (test/drivers/size.ts measures it with the real
-// build's options). Was 11977 B before the drivers were merged into one family-table driver.
+// build's options). Was 11977 B before the drivers were merged into one family-table driver,
+// 5343 B before the size pass that shared the segment programming and the direction strings.
+// The whole bundle has a ceiling too, so that a regression shows here and not on a board:
+// 15276 B before that pass, 13912 B after (issue 7's target, 8 KB, is not reached: README).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { driversOnlyBytes } from "./size";
+import { driversOnlyBytes, bundleBytes } from "./size";
 
-var BUDGET = 5600;
+var BUDGET = 5400;
+var BUNDLE_CEILING = 14100;
+
+test("the whole bundle stays within " + BUNDLE_CEILING + " minified bytes", async () => {
+  var n = await bundleBytes();
+  console.log("# bundle: " + n + " B minified");
+  assert.ok(n > 5000, "measured something: " + n);
+  assert.ok(n <= BUNDLE_CEILING, n + " B: the bundle grew, every byte is board RAM: shrink it back");
+});
 
 test("drivers + board data stay within " + BUDGET + " minified bytes", async () => {
   var n = await driversOnlyBytes();

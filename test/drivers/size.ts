@@ -12,11 +12,13 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 var ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 var DRIVERS = resolve(ROOT, "firmware/drivers/index.ts");
-var STUB = "export function createBoardProvider(p, n) { throw new Error('no drivers'); }";
+var STUB = "export function createBoardProvider(p, n) { throw new Error('no drivers'); }\nexport function pace(p, t, h) { throw new Error('no drivers'); }";
 
 async function terserOptions(): Promise<any> {
   var cfg: any = await import(pathToFileURL(resolve(ROOT, "rollup.config.js")).href);
-  return cfg.terserOptions || { ecma: 5, compress: { passes: 2 }, format: { comments: false } };
+  // A deep copy per build: terser keeps state in the nested option objects (the property
+  // mangler's names), which would make one measurement depend on the one before.
+  return structuredClone(cfg.terserOptions || { ecma: 5, compress: { passes: 2 }, format: { comments: false } });
 }
 
 /** Replaces the drivers entry point by a stub exporting the name the core uses. */
@@ -45,6 +47,12 @@ async function build(input: string, plugins: Plugin[], external?: RegExp[]): Pro
   await b.close();
   var m = await minify(out.output[0].code, { ...(await terserOptions()), module: !!external });
   return m.code!;
+}
+
+/** Minified bytes of the whole bundle (firmware/index.ts built as dist/espdma.min.js is, give
+ * or take the final newline). */
+export async function bundleBytes(): Promise<number> {
+  return (await build("firmware/index.ts", [])).length;
 }
 
 /** Minified bytes of the whole bundle, of the bundle without the drivers, and their difference
