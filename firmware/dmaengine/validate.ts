@@ -27,7 +27,7 @@ export function checkLen(c: any, len: any, width: number, what: string): void {
  * enough. Returns the address of its first byte. */
 export function checkBuffer(c: any, buf: any, len: number, width: number, what: string): number {
   // (only typed arrays and views have a byteLength: strings and plain arrays fail here)
-  if (!(buf && buf.byteLength >= len)) inval(what + ": use a typed array of >= " + len + " bytes");
+  if (!(buf && buf.byteLength >= len)) inval(what + ": use espdma.alloc(" + len + ") or a bigger one");
   var addr = c._f.addressOf(buf);
   // Not flat (0) or out of the controller's reach (CCM, flash): the hardware cannot use it.
   if (!addr || !c._p.reachable(addr, len)) fail("EFAULT", what + " not flat/DMA-reachable: use espdma.alloc()");
