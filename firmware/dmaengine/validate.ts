@@ -12,7 +12,7 @@ export function isWholePositive(n: any): boolean {
 /** The callback option: a function or absent. */
 export function callbackOf(opts: any): ((r: any) => void) | null {
   var cb = opts == null ? null : typeof opts === "object" ? opts.callback : 0;
-  if (cb != null && typeof cb !== "function") inval("callback: pass a function");
+  if (cb != null && typeof cb !== "function") inval("pass options {callback: function (r) {..}}");
   return cb || null;
 }
 
@@ -20,7 +20,7 @@ export function callbackOf(opts: any): ((r: any) => void) | null {
 export function checkLen(c: any, len: any, width: number, what: string): void {
   var max = c._p.maxSegmentLen(c._pc, width);
   if (!isWholePositive(len) || len % width) inval(what + " len " + len + ": use whole " + width + "-byte items");
-  if (len > max) fail("E2BIG", what + " len " + len + " > " + max + ": split it (prepSlaveSg)");
+  if (len > max) fail("E2BIG", what + " len " + len + " > " + max + ": split it, or use wider items");
 }
 
 /** A buffer the hardware will access: a typed array (or view), flat, reachable, aligned, long

@@ -63,7 +63,7 @@ export function createStm(P: Platform, board: any[]): Provider {
 
   /** Stream n exists on controller d: F4 0-7 on both; F1 1-7 on DMA1, 1-5 on DMA2. */
   function exists(d: number, n: number): boolean {
-    return f4 ? n >= 0 && n < 8 : n >= 1 && n <= (d === 1 ? 7 : 5);
+    return (d === 1 || d === 2) && (f4 ? n >= 0 && n < 8 : n >= 1 && n <= (d === 1 ? 7 : 5));
   }
 
   /** Stream n of DMAd: where its registers and its flags are. */
@@ -188,11 +188,15 @@ export function createStm(P: Platform, board: any[]): Provider {
     },
 
     maxSegmentLen: function (pc: ProviderChan | null, width: number): number {
-      return 65535 * (width || 1); // NDTR is 16 bits (RM0090 10.5.6, RM0008 13.4.4)
+      // NDTR is 16 bits (RM0090 10.5.6, RM0008 13.4.4) and counts peripheral-size items on the
+      // F4 (RM0090 10.3.10), memory-size items on the F1.
+      var cf = (pc && (pc as any)._cfg) || {}, mw = cf.memWidth || 1;
+      return 65535 * (pc ? (f4 ? cf.periphWidth || mw : mw) : width || 1);
     },
 
     allocChan: function (req: ChannelRequest): ProviderChan {
       var r: any = req, pin = r.dma ? +String(r.dma).slice(-1) : 0, st = r.stream, busy = 0, i, c;
+      if (r.dma && (!(pin * (3 - pin) > 1) || st === undefined)) fail("ENODEV", "pin with {dma: \"DMA1\"|\"DMA2\", stream: n}");
       var name = String(r.request || (r.dir === MEM2MEM || !(pin || r.dir) ? "MEM2MEM" : "")).toUpperCase();
       var lines = (name ? REQ[name] : [pin * 100 + st * 10 + (f4 ? r.channel & 7 : 0)]) || [];
       for (i = 0; i < lines.length; i++) {
@@ -215,10 +219,10 @@ export function createStm(P: Platform, board: any[]): Provider {
         busy++;
       }
       name = name || r.dma + " " + st;
-      if (busy) fail("EBUSY", name + " all in use: release a channel");
+      if (busy) fail("EBUSY", name + " in use: release() one");
       var known = "";
       for (i in REQ) known += " " + i;
-      fail("ENODEV", "no stream for " + name + ": use {request:" + known + "} or {dma, stream, channel}");
+      fail("ENODEV", (pin ? r.dma + " " + st + " cannot serve " : "unknown request ") + name + ": use" + known + ", or {dma, stream, channel}");
     },
 
     freeChan: function (c: any): void {
