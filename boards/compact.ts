@@ -18,12 +18,13 @@ export var BOARDS: any[][] = [
 // 100 + stream or channel number * 10 + channel selection (F4 SxCR.CHSEL), first choice first.
 // Memory-to-memory: any stream of DMA2 on the F4 (RM0090 10.3.6), any channel on the F1 (RM0008
 // 13.3.3). Timer update events: RM0090 tables 42-43 (RM0368 and RM0383 tables 27-28 map these
-// lines the same way), RM0008 table 78.
+// lines the same way), RM0008 table 78. Memory-to-memory takes the streams/channels that are the
+// only ones for a timer line last, so a few memcpy channels do not lock out timer pacing.
 export var F4_REQUESTS: any = {
-  MEM2MEM: [200, 210, 220, 230, 240, 250, 260, 270],
+  MEM2MEM: [200, 210, 220, 230, 240, 260, 270, 250],
   TIM1_UP: [256], TIM2_UP: [113, 173], TIM3_UP: [125], TIM4_UP: [162], TIM5_UP: [106, 166],
 };
 export var F1_REQUESTS: any = {
-  MEM2MEM: [110, 120, 130, 140, 150, 160, 170, 210, 220, 230, 240, 250],
+  MEM2MEM: [210, 220, 230, 240, 250, 110, 140, 160, 120, 130, 150, 170],
   TIM1_UP: [150], TIM2_UP: [120], TIM3_UP: [130], TIM4_UP: [170],
 };

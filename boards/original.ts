@@ -18,11 +18,12 @@ export const original: BoardDef = {
   rcc: { base: 0x40021000, dmaEnr: 0x14 },
   // RM0008 tables 78 (DMA1) and 79 (DMA2). Channels are numbered from 1 as in the manual.
   requests: {
+    // DMA2 first, then the DMA1 channels that are no timer's only line, those last.
     MEM2MEM: [
-      { dma: "DMA1", stream: 1 }, { dma: "DMA1", stream: 2 }, { dma: "DMA1", stream: 3 },
-      { dma: "DMA1", stream: 4 }, { dma: "DMA1", stream: 5 }, { dma: "DMA1", stream: 6 },
-      { dma: "DMA1", stream: 7 }, { dma: "DMA2", stream: 1 }, { dma: "DMA2", stream: 2 },
-      { dma: "DMA2", stream: 3 }, { dma: "DMA2", stream: 4 }, { dma: "DMA2", stream: 5 },
+      { dma: "DMA2", stream: 1 }, { dma: "DMA2", stream: 2 }, { dma: "DMA2", stream: 3 },
+      { dma: "DMA2", stream: 4 }, { dma: "DMA2", stream: 5 }, { dma: "DMA1", stream: 1 },
+      { dma: "DMA1", stream: 4 }, { dma: "DMA1", stream: 6 }, { dma: "DMA1", stream: 2 },
+      { dma: "DMA1", stream: 3 }, { dma: "DMA1", stream: 5 }, { dma: "DMA1", stream: 7 },
     ],
     TIM1_UP: [{ dma: "DMA1", stream: 5 }],
     TIM2_UP: [{ dma: "DMA1", stream: 2 }],

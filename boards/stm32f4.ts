@@ -14,11 +14,12 @@ export const f4Rcc = { base: 0x40023800, dmaEnr: 0x30 };
 
 export const f4Requests: { [name: string]: RequestLine[] } = {
   // Memory-to-memory: any stream of DMA2 (RM0090 10.3.6); channel selection is irrelevant.
+  // Stream 5, the only one for TIM1_UP, last, so memcpy channels do not lock out pacing.
   MEM2MEM: [
     { dma: "DMA2", stream: 0, channel: 0 }, { dma: "DMA2", stream: 1, channel: 0 },
     { dma: "DMA2", stream: 2, channel: 0 }, { dma: "DMA2", stream: 3, channel: 0 },
-    { dma: "DMA2", stream: 4, channel: 0 }, { dma: "DMA2", stream: 5, channel: 0 },
-    { dma: "DMA2", stream: 6, channel: 0 }, { dma: "DMA2", stream: 7, channel: 0 },
+    { dma: "DMA2", stream: 4, channel: 0 }, { dma: "DMA2", stream: 6, channel: 0 },
+    { dma: "DMA2", stream: 7, channel: 0 }, { dma: "DMA2", stream: 5, channel: 0 },
   ],
   TIM1_UP: [{ dma: "DMA2", stream: 5, channel: 6 }],
   TIM2_UP: [{ dma: "DMA1", stream: 1, channel: 3 }, { dma: "DMA1", stream: 7, channel: 3 }],
