@@ -27,8 +27,10 @@ describe("espruino platform", () => {
       assert.equal(p.boardName(), "PICO");
       var err: any = new Error("cb broke");
       p.report(err);
+      p.report({ code: "EINVAL", message: "bad" });
       p.warn("careful");
-      assert.deepEqual(printed, ["Uncaught cb broke", "WARNING: careful"]);
+      // As Espruino prints an uncaught Error ("Uncaught Error: cb broke"); DmaErrors with their code.
+      assert.deepEqual(printed, ["Uncaught Error: cb broke", "Uncaught EINVAL: bad", "WARNING: careful"]);
 
       g.E.defrag();
       p.inFlight!(true);
