@@ -188,3 +188,19 @@ describe("cyclic", () => {
     assert.equal(c.r.calls.length, 0);
   });
 });
+
+describe("terminate clears a pause", () => {
+  test("pause, terminateSync, then a new transfer starts and completes (the channel is not left paused)", () => {
+    var s = setup(), b = s.pair(16), r = recorder();
+    s.ch.prepMemcpy(b.dst, b.src, 16).submit();
+    s.ch.issuePending();
+    s.ch.pause();
+    s.ch.terminateSync();
+    var c = s.ch.prepMemcpy(b.dst, b.src, 16, { callback: r.cb }).submit();
+    s.ch.issuePending();
+    s.provider.finish(0);
+    s.platform.settle();
+    assert.deepEqual(s.ch.txStatus(c), { status: "complete", residue: 0 });
+    assert.deepEqual(r.calls, [{ result: "ok", residue: 0 }]);
+  });
+});
