@@ -1,7 +1,7 @@
 // The actions of the `espdma` command, as library functions that tests call without the CLI.
 // Each returns an exit code (0: success, 1: a test failed) or throws a CliError / LinkError
 // (main.ts prints its message and exits 2).
-import { writeFileSync, readFileSync, existsSync, readdirSync } from "node:fs";
+import { writeFileSync, existsSync, readdirSync, openSync, closeSync, unlinkSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { boards, findBoard } from "../../boards/index";
 import { openLink, LinkTarget, parseTcp } from "../link/open";
@@ -11,7 +11,7 @@ import { readCode, jsString } from "../link/code";
 import { DLE, CTRL_C } from "../link/repl-client";
 import { runScenarios, RunReport, selectScenarios } from "../scenarios/runner";
 import { driverSource, ensureBuilt, DRIVER } from "../scenarios/bundle";
-import { jsonReport, junitReport, tableReport } from "./report";
+import { jsonError, jsonReport, junitReport, tableReport } from "./report";
 
 export class CliError extends Error {
   constructor(message: string, readonly exitCode = 2) {
@@ -72,25 +72,37 @@ export interface TestOptions extends TargetOptions {
   junit?: string;
 }
 
+/** --seed as test, sim and race take it: a non-negative integer (default `dflt`). */
+export function parseSeed(v: string | number | undefined, dflt?: number): number | undefined {
+  if (v === undefined) return dflt;
+  var seed = typeof v === "number" ? v : /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new CliError("Bad --seed " + JSON.stringify(v) + ": give a non-negative integer.");
+  return seed;
+}
+
 export async function testCommand(o: TestOptions, io: Io = stdio): Promise<number> {
-  var t = target(o);
-  var seed = o.seed === undefined ? 1 : Number(o.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new CliError("Bad --seed " + JSON.stringify(o.seed) + ": give a non-negative integer.");
-  try {
-    selectScenarios(o.scenario);
-  } catch (e: any) {
-    throw new CliError(e.message);
-  }
-  if (o.bundle && !existsSync(o.bundle)) throw new CliError("No such bundle " + o.bundle + ".");
-  var driver = o.bundle ? readCode(o.bundle) : undefined;
-  var bar: cliProgress.SingleBar | null = null;
-  if (!o.json && io.tty) {
-    bar = new cliProgress.SingleBar({ format: " {bar} {value}/{total} {scenario}", stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
-  }
-  var report: RunReport;
   var done: import("../scenarios/types").ScenarioResult[] = [];
-  var upT0 = 0, lastSent = 0;
+  var board = o.port ?? o.virtual ?? "pico";
+  var bar: cliProgress.SingleBar | null = null;
+  var report: RunReport;
   try {
+    // Everything that can refuse the run is checked before it starts (a bad --junit path
+    // must not cost a whole suite), inside this try so that --json still prints its object.
+    var t = target(o);
+    board = t.virtual ?? t.port ?? board;
+    var seed = parseSeed(o.seed, 1)!;
+    try {
+      selectScenarios(o.scenario);
+    } catch (e: any) {
+      throw new CliError(e.message);
+    }
+    if (o.bundle && !existsSync(o.bundle)) throw new CliError("No such bundle " + o.bundle + ".");
+    if (o.junit) checkWritable(o.junit, "--junit");
+    var driver = o.bundle ? readCode(o.bundle) : undefined;
+    if (!o.json && io.tty) {
+      bar = new cliProgress.SingleBar({ format: " {bar} {value}/{total} {scenario}", stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+    }
+    var upT0 = 0, lastSent = 0;
     report = await runScenarios({
       target: t,
       names: o.scenario,
@@ -110,9 +122,9 @@ export async function testCommand(o: TestOptions, io: Io = stdio): Promise<numbe
       } : undefined,
     });
   } catch (e: any) {
-    // --json promises one object on stdout: a run that could not go on still gets one, with
-    // the scenarios done so far and why it stopped (the message also goes to stderr).
-    if (o.json) io.out(JSON.stringify({ ...jsonReport({ board: t.virtual ?? t.port ?? "", scenarios: done, passed: done.filter((r) => r.passed).length, failed: done.filter((r) => !r.passed).length, skipped: [] }), error: e && e.message ? e.message : String(e) }));
+    // --json promises one object on stdout: a run that could not start or go on still gets
+    // one, with the scenarios done so far and why it stopped (main prints it to stderr too).
+    if (o.json) io.out(JSON.stringify(jsonError(board, done, e && e.message ? e.message : String(e))));
     throw e;
   } finally {
     if (bar) bar.stop();
@@ -121,6 +133,18 @@ export async function testCommand(o: TestOptions, io: Io = stdio): Promise<numbe
   if (o.json) io.out(JSON.stringify(jsonReport(report)));
   else io.out(tableReport(report, io.color ?? io.tty));
   return report.failed ? 1 : 0;
+}
+
+/** Refuse a report path that cannot be written, before the run: opened for append (nothing
+ * truncated), and a file this check created is removed again. */
+export function checkWritable(path: string, what: string): void {
+  var existed = existsSync(path);
+  try {
+    closeSync(openSync(path, "a"));
+  } catch (e: any) {
+    throw new CliError("Cannot write " + what + " " + path + " (" + (e.code || e.message) + "): give a writable file path.");
+  }
+  if (!existed) try { unlinkSync(path); } catch (e) { /* written after the run anyway */ }
 }
 
 // ------------------------------------------------------------------ flash
@@ -282,7 +306,7 @@ export async function flash(t: LinkTarget, code: string, opts: { board?: string;
         r = now === bc ? { c: crc, e: null, b: true } : { c: -1, e: "the flash helper is gone and the boot file was not switched (did the board restart?)" };
       }
     }
-    if (r.c !== crc) throw new LinkError("Verification failed: " + slot + " reads back with CRC " + (r.c >>> 0).toString(16) + ", expected " + crc.toString(16) + (r.e ? " (the board said: " + r.e + ")" : " (noise or lost bytes)") + "; written twice. The boot file was not changed: check the cable, lower the baud rate, flash again.", "EVERIFY");
+    if (r.c !== crc) throw new LinkError("Verification failed: " + slot + " reads back with CRC " + hex8(r.c) + ", expected " + hex8(crc) + (r.e ? " (the board said: " + r.e + ")" : " (noise or lost bytes)") + "; written twice. The boot file was not changed: check the cable, lower the baud rate, flash again.", "EVERIFY");
     if (!r.b) throw new LinkError("The boot file reads back wrong after the switch to " + slot + ": flash again.", "EVERIFY");
     if (load) {
       // No Ctrl-C here (it would interrupt the boot code still running on a real board): the
@@ -303,6 +327,11 @@ export async function flash(t: LinkTarget, code: string, opts: { board?: string;
   }
 }
 
+/** A CRC-32 as its 8 hex digits (leading zeros kept, as CRCs are usually written). */
+export function hex8(n: number): string {
+  return ("0000000" + (n >>> 0).toString(16)).slice(-8);
+}
+
 export async function flashCommand(o: FlashOptions, io: Io = stdio): Promise<number> {
   var t = target(o);
   if (o.board && !findBoard(o.board)) throw new CliError("Unknown board " + JSON.stringify(o.board) + ": use one of " + boards.map((b) => b.name).join(", ") + ".");
@@ -317,7 +346,7 @@ export async function flashCommand(o: FlashOptions, io: Io = stdio): Promise<num
   } finally {
     if (bar) bar.stop();
   }
-  io.out("flashed " + r.bytes + " bytes to " + r.file + " in " + (r.ms / 1000).toFixed(1) + " s (CRC32 " + r.crc.toString(16) + " verified); runs at boot from " + BOOT);
+  io.out("flashed " + r.bytes + " bytes to " + r.file + " in " + (r.ms / 1000).toFixed(1) + " s (CRC32 " + hex8(r.crc) + " verified); runs at boot from " + BOOT);
   return 0;
 }
 
@@ -368,8 +397,9 @@ export async function portsCommand(o: { json?: boolean }, io: Io = stdio, src: P
     var why = e && e.message ? e.message.split("\n")[0] : String(e);
     var nodes = (src.scanDev ?? (() => scanDevNodes()))();
     var hint = /udevadm/.test(why) ? " On Linux the list needs udevadm (install systemd-udev / udev)." : "";
-    if (!nodes.length) throw new CliError("Cannot list serial ports (" + why + ")." + hint + " You can still give a port directly: espdma test --port /dev/ttyACM0");
-    io.err("espdma: cannot get port details (" + why + ")." + hint + " Serial devices by name:");
+    // The listing by name still answers (an empty one too): the warning goes to stderr only,
+    // so `ports --json` stays parseable and the exit code says the listing worked.
+    io.err("espdma: cannot get port details (" + why + ")." + hint + (nodes.length ? " Serial devices by name:" : " Looked for serial devices by name (/dev/ttyACM*, ttyUSB*, rfcomm*) instead."));
     ports = nodes.map((path) => ({ path }));
   }
   if (o.json) io.out(JSON.stringify(ports.map((p) => ({ path: p.path, manufacturer: p.manufacturer, vendorId: p.vendorId, productId: p.productId, serialNumber: p.serialNumber }))));
@@ -383,11 +413,12 @@ export async function portsCommand(o: { json?: boolean }, io: Io = stdio, src: P
 export async function simCommand(o: { board?: string; tcp?: string; seed?: string | number }, io: Io = stdio): Promise<{ close(): Promise<void>; host: string; port: number }> {
   var name = o.board ?? "pico";
   if (!findBoard(name)) throw new CliError("Unknown board " + JSON.stringify(name) + ": use one of " + boards.map((b) => b.name).join(", ") + ".");
+  var seed = parseSeed(o.seed);
   var a = parseTcp(o.tcp ?? "127.0.0.1:4000");
   if (!a) throw new CliError("Bad --tcp " + JSON.stringify(o.tcp) + ": write HOST:PORT, e.g. 127.0.0.1:4000.");
   var { serveTcp } = await import("../virtual-board/index");
   try {
-    var s = await serveTcp({ board: name, host: a.host, port: a.port, seed: o.seed === undefined ? undefined : Number(o.seed) });
+    var s = await serveTcp({ board: name, host: a.host, port: a.port, seed });
   } catch (e: any) {
     throw new CliError("Cannot listen on " + a.host + ":" + a.port + " (" + (e.code || e.message) + "): pick another port.");
   }

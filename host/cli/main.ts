@@ -3,7 +3,8 @@
 // message and sets the exit code (1: a test failed, 2: could not do what was asked).
 import { Command, Option } from "commander";
 import { boardsCommand, CliError, flashCommand, portsCommand, simCommand, stdio, testCommand } from "./commands";
-import { replSession } from "./repl";
+import { replCommand } from "./repl";
+import { jsonError } from "./report";
 import { target } from "./commands";
 import { scenarios } from "../scenarios/catalog";
 import { registerRaceCommand } from "../race/command";
@@ -38,8 +39,8 @@ export function program(): Command {
     .option("--file <path>", "flash this file instead of dist/espdma.min.js")
     .action(async (o) => { process.exitCode = await flashCommand(o); });
 
-  targetOptions(p.command("repl").description("interactive terminal to the board (Ctrl-] quits; .dma, .upload FILE)"))
-    .action(async (o) => { await replSession(target(o), { input: process.stdin, output: process.stdout }); });
+  targetOptions(p.command("repl").description("interactive terminal to the board (Ctrl-] quits; .dma, .upload FILE); the virtual board starts with the driver loaded"))
+    .action(async (o) => { await replCommand(target(o), { input: process.stdin, output: process.stdout }, (s) => stdio.err(s)); });
 
   p.command("sim").description("serve a virtual board on TCP (for espdma --port tcp://..., or the espruino CLI)")
     .option("--board <name>", "board to simulate", "pico")
@@ -59,6 +60,15 @@ export function program(): Command {
   return p;
 }
 
+/** The value of an option in raw argv (--opt V, --opt=V, -o V), or undefined. */
+function argValue(argv: string[], long: string, short?: string): string | undefined {
+  for (var i = 0; i < argv.length; i++) {
+    if ((argv[i] === long || argv[i] === short) && i + 1 < argv.length && argv[i + 1][0] !== "-") return argv[i + 1];
+    if (argv[i].indexOf(long + "=") === 0) return argv[i].slice(long.length + 1);
+  }
+  return undefined;
+}
+
 /** Run the CLI on argv; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   var p = program();
@@ -69,7 +79,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e: any) {
     if (e && typeof e.code === "string" && e.code.indexOf("commander.") === 0) {
       // --help and --version end here with exit code 0; usage errors with 2.
-      return e.exitCode === 0 ? 0 : 2;
+      if (e.exitCode === 0) return 0;
+      // `test --json` promises one JSON object on stdout, a usage error included (commander
+      // has printed the message on stderr).
+      if (argv[0] === "test" && argv.indexOf("--json") > 0) stdio.out(JSON.stringify(jsonError(argValue(argv, "--port", "-p") ?? argValue(argv, "--virtual") ?? "pico", [], String(e.message).replace(/^error: /, ""))));
+      return 2;
     }
     var msg = e && e.message ? e.message : String(e);
     stdio.err("espdma: " + msg);

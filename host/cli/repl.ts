@@ -5,6 +5,9 @@
 import { readCode } from "../link/code";
 import type { Readable, Writable } from "node:stream";
 import { openLink, LinkTarget } from "../link/open";
+import { relative } from "node:path";
+import { createVirtualBoard } from "../virtual-board/index";
+import { driverSource, ensureBuilt, DRIVER, ROOT } from "../scenarios/bundle";
 
 export const QUIT = 0x1d; // Ctrl-]
 
@@ -13,13 +16,29 @@ export interface ReplIo {
   output: Writable;
 }
 
-export async function replSession(t: LinkTarget, io: ReplIo): Promise<void> {
+/**
+ * `espdma repl`: on a real board (--port) the session as is; on the virtual board (the default)
+ * a board that has the driver as if flashed (dist/espdma.min.js, built when missing, as `test`
+ * does), so `espdma` and `.dma` work at once, as on a board that was flashed.
+ */
+export async function replCommand(t: LinkTarget, io: ReplIo, log: (s: string) => void = () => {}): Promise<void> {
+  if (t.port || t.board) return replSession(t, io);
+  ensureBuilt(log);
+  var vb = createVirtualBoard({ board: t.virtual ?? "pico", seed: t.seed, schedule: t.schedule, bundle: driverSource() });
+  try {
+    await replSession({ ...t, board: vb }, io, " (driver " + relative(ROOT, DRIVER).replace(/\\/g, "/") + " loaded as if flashed: espdma is defined)");
+  } finally {
+    vb.close();
+  }
+}
+
+export async function replSession(t: LinkTarget, io: ReplIo, note = ""): Promise<void> {
   var link = await openLink(t);
   var c = link.client, out = io.output;
   var off = link.transport.onData((b) => out.write(b));
   var raw = !!(io.input.isTTY && io.input.setRawMode);
   if (raw) io.input.setRawMode!(true);
-  out.write("Connected to " + link.transport.description + ". Ctrl-] quits; .dma dumps the DMA registers; .upload FILE sends code.\r\n");
+  out.write("Connected to " + link.transport.description + note + ". Ctrl-] quits; .dma dumps the DMA registers; .upload FILE sends code.\r\n");
   var local: string | null = null;  // a local command being typed
   var atLineStart = true;
   var busy = Promise.resolve();

@@ -18,6 +18,14 @@ export function jsonReport(r: RunReport): object {
   };
 }
 
+/** The --json object of a run that could not start or go on: the same keys, then "error". */
+export function jsonError(board: string, done: RunReport["scenarios"], error: string): object {
+  return {
+    ...jsonReport({ board, scenarios: done, passed: done.filter((r) => r.passed).length, failed: done.filter((r) => !r.passed).length, skipped: [] }),
+    error,
+  };
+}
+
 export function tableReport(r: RunReport, color: boolean): string {
   var ok = (b: boolean) => (color ? (b ? "\x1b[32mPASS\x1b[0m" : "\x1b[31mFAIL\x1b[0m") : b ? "PASS" : "FAIL");
   var t = new Table({ head: ["scenario", "inv", "check", "result", "detail"], style: { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] }, wordWrap: true, colWidths: [30, 5, 46, 8, 48],

@@ -6,4 +6,10 @@ import { registerRaceCommand } from "./command";
 var program = new Command();
 program.name("espdma");
 registerRaceCommand(program);
-program.parse(["node", "espdma", "race"].concat(process.argv.slice(2)));
+try {
+  program.parse(["node", "espdma", "race"].concat(process.argv.slice(2)));
+} catch (e: any) {
+  // A refused command line: its message, exit code 2 (as `espdma race` does), no stack.
+  process.stderr.write("espdma: " + (e && e.message ? e.message : String(e)) + "\n");
+  process.exitCode = 2;
+}

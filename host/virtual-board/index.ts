@@ -1,6 +1,7 @@
 // The virtual board: MCU models + Espruino-compatible runtime + REPL, and ways to reach it.
 //   createVirtualBoard({ board, seed, schedule })  -> { mcu, loop, runtime, repl, ... }
 //   serveTcp({ board, host, port, seed })          -> { address, close() }
+//   createMcu({ board, seed })                     -> the MCU models alone (bus, DMA, timers)
 //
 // What the runtime models: a node:vm sandbox without the built-ins Espruino lacks (Map, Set,
 // WeakMap, Symbol, Proxy, Reflect, Object.freeze, Number.isInteger, [].lastIndexOf,
@@ -20,7 +21,8 @@
 // loops inside timer callbacks.
 import type { BoardDef } from "../../boards/types";
 import { findBoard } from "../../boards/index";
-import { createMcu, VirtualMcu } from "./mcu/index";
+import { createMcu as newMcu, VirtualMcu } from "./mcu/index";
+import type { VirtualMcuOptions } from "./mcu/index";
 import { EventLoop } from "./event-loop";
 import { Runtime } from "./runtime/runtime";
 import { FlashFiles } from "./runtime/storage";
@@ -29,6 +31,7 @@ import { createDuplex } from "./transports/duplex";
 import { attachMockPort } from "./transports/serialport-mock";
 import { listenTcp, listenTcpInterruptible } from "./transports/tcp";
 
+export type { VirtualMcu, VirtualMcuOptions } from "./mcu/index";
 export { createEventLoop, EventLoop } from "./event-loop";
 export { createDirectPlatform } from "./direct-platform";
 export { Runtime, createRuntime } from "./runtime/runtime";
@@ -75,9 +78,15 @@ export function resolveBoard(board: BoardDef | string): BoardDef {
   return b;
 }
 
+/** The MCU models alone (bus, memory, DMA, timers, GPIO; no runtime, no REPL), e.g.
+ * createMcu({ board: "pico", seed: 1, schedule: "adversarial" }). */
+export function createMcu(opts: Omit<VirtualMcuOptions, "board"> & { board: BoardDef | string }): VirtualMcu {
+  return newMcu({ ...opts, board: resolveBoard(opts.board) });
+}
+
 export function createVirtualBoard(opts: VirtualBoardOptions): VirtualBoard {
   var board = resolveBoard(opts.board);
-  var mcu = createMcu({ board, seed: opts.seed, schedule: opts.schedule, traceBus: opts.traceBus });
+  var mcu = newMcu({ board, seed: opts.seed, schedule: opts.schedule, traceBus: opts.traceBus });
   var loop = new EventLoop(mcu);
   var repl: Repl | undefined;
   var runtime = new Runtime({ mcu, loop, flash: opts.flash, write: (t) => { if (repl) repl.print(t); } });

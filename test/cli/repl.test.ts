@@ -6,7 +6,7 @@ import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVirtualBoard } from "../../host/virtual-board/index";
-import { replSession } from "../../host/cli/repl";
+import { replCommand, replSession } from "../../host/cli/repl";
 
 test("typing, Ctrl-C, .upload, .dma and Ctrl-] to quit", async () => {
   var vb = createVirtualBoard({ board: "pico" });
@@ -62,4 +62,22 @@ test("on a terminal: raw mode on while connected, off after Ctrl-]; a closed lin
   await d2;
   assert.match(seen, /link closed/);
   assert.deepEqual(modes2, [true, false]);
+});
+
+test("espdma repl on the virtual board (the default) starts with the driver loaded, as if flashed", async () => {
+  var input = new PassThrough(), output = new PassThrough();
+  var seen = "";
+  output.on("data", (b) => (seen += b.toString("latin1")));
+  var until = async (re: RegExp) => { for (var i = 0; i < 400 && !re.test(seen); i++) await new Promise((r) => setTimeout(r, 5)); assert.match(seen, re); };
+  var done = replCommand({ virtual: "pico" }, { input, output });
+  await until(/Connected to virtual pico \(driver dist\/espdma\.min\.js loaded as if flashed: espdma is defined\)\./);
+  input.write("typeof espdma + typeof espdma.requestChannel\r");
+  await until(/="objectfunction"/);
+  input.write("require('espdma') === espdma\r");
+  await until(/=true/);
+  input.write(".dma\r");
+  await until(/>\.dma\r\n[^>]+\r\n>/);
+  assert.doesNotMatch(seen, /is not defined|espdma is not loaded/);
+  input.write("\x1d");
+  await done;
 });

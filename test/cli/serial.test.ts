@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVirtualBoard, MockBinding } from "../../host/virtual-board/index";
 import { openLink } from "../../host/link/open";
-import { portsCommand, scanDevNodes, simCommand, testCommand, flash, flashCommand, Io } from "../../host/cli/commands";
+import { portsCommand, scanDevNodes, simCommand, testCommand, flash, flashCommand, hex8, Io } from "../../host/cli/commands";
+import { crc32 } from "../../host/link/crc32";
+import { readCode } from "../../host/link/code";
 import { fakeDriver } from "../scenarios/fake-driver";
 
 function capture(): Io & { outText: string[]; errText: string[] } {
@@ -203,6 +205,10 @@ describe("espdma sim --tcp", () => {
       await s.close();
     }
     await assert.rejects(simCommand({ board: "nano" }, capture()), /Unknown board "nano"/);
+    // A seed that is not a number is refused (as test and race do), before listening.
+    for (const seed of ["abc", "-1", "1.5", ""]) {
+      await assert.rejects(simCommand({ board: "pico", tcp: "127.0.0.1:0", seed }, capture()), /Bad --seed .*non-negative integer/, JSON.stringify(seed));
+    }
   });
 });
 
@@ -235,6 +241,30 @@ describe("espdma flash over serialport", () => {
     } finally {
       m.done();
     }
+  });
+});
+
+describe("flash: the CRC as printed", () => {
+  test("always 8 hex digits, leading zeros kept", async () => {
+    var dir = mkdtempSync(join(tmpdir(), "espdma-"));
+    var file = join(dir, "drv.js");
+    // A file whose CRC-32 is below 0x10000000 (one in 16 is): unpadded it prints 7 digits.
+    for (var i = 0; ; i++) {
+      writeFileSync(file, "var espdma = { n: " + i + " };\n");
+      if (crc32(readCode(file)) < 0x10000000) break;
+    }
+    var m = mockBoard("pico");
+    try {
+      var io = capture();
+      assert.equal(await flashCommand({ port: m.path, binding: MockBinding, file }, io), 0);
+      var want = ("0000000" + crc32(readCode(file)).toString(16)).slice(-8);
+      assert.match(io.outText[0], new RegExp("\\(CRC32 " + want + " verified\\)"));
+      assert.match(want, /^0[0-9a-f]{7}$/);
+    } finally {
+      m.done();
+    }
+    assert.equal(hex8(0x8a70fe0), "08a70fe0");
+    assert.equal(hex8(0xffffffff), "ffffffff");
   });
 });
 

@@ -11,7 +11,7 @@ import type { RaceCase } from "../../host/race/program";
 
 const BOARDS = ["pico", "original"];
 const SEARCH = 300;      // schedules on the real stack per board
-const BUDGET = 4000;     // most schedules a mutant may take to be caught
+const BUDGET = 4000;     // most schedules a mutant may take to be caught (mutantSchedules)
 const SEED = 20261124;
 
 describe("race search on the real stack", () => {
@@ -35,7 +35,7 @@ describe("mutants are caught", () => {
   for (const board of BOARDS) {
     for (const m of mutants.filter((x) => board !== "original" || !F1_EQUIVALENT.includes(x.name))) {
       test(board + ": " + m.name, () => {
-        const r = runRace({ board, schedules: BUDGET, seed: SEED, mutant: m.name, shrink: false });
+        const r = runRace({ board, mutantSchedules: BUDGET, seed: SEED, mutant: m.name, shrink: false });
         assert.equal(r.mutants.length, 1);
         assert.equal(r.mutants[0].name, m.name);
         assert.ok(r.mutants[0].caught, m.name + " not caught in " + BUDGET + " schedules on " + board);
@@ -57,6 +57,8 @@ describe("mutants are caught", () => {
     const j = JSON.parse(lines[0]);
     assert.equal(j.mutants[0].caught, false);
     assert.match(j.mutants[0].equivalent, /RM0008 13\.4\.3/);
+    // Not expected to be caught, it gets the real-stack count (30), not the mutant budget.
+    assert.equal(j.mutants[0].schedules, 30);
     assert.equal(code, 0);
   });
 });
@@ -140,7 +142,7 @@ describe("the checks themselves", () => {
 
 describe("failure reports", () => {
   test("a caught mutant is shrunk, printed with invariant, program, seed and replay command, and replays", () => {
-    const r = runRace({ board: "pico", schedules: BUDGET, seed: SEED, mutant: "no-device-sync" });
+    const r = runRace({ board: "pico", mutantSchedules: BUDGET, seed: SEED, mutant: "no-device-sync" });
     assert.equal(r.failures.length, 1);
     const f = r.failures[0];
     assert.match(f.text, /violated invariant [1-8]: /);
@@ -155,6 +157,65 @@ describe("failure reports", () => {
     assert.equal(again.failures[0].detail, f.detail);
     const real = runRace({ board: "pico", mutant: "none", replay: f.case });
     assert.equal(real.violations, 0, real.failures.map((x) => x.text).join("\n"));
+  });
+
+  test("a single mutant: its catch is its own result; the real stack is reported as not searched", () => {
+    const lines: string[] = [];
+    const code = raceAction({ board: "pico", seed: "1", mutant: "stale-flags", shrink: false }, (l) => lines.push(l));
+    const text = lines.join("\n");
+    assert.equal(code, 0, text);
+    assert.match(text, /real stack: not searched \(--mutant stale-flags runs that mutant only\)/);
+    assert.match(text, /stale-flags: caught after \d+ schedule\(s\)/);
+    assert.match(text, /^OK: 1 of 1 mutant\(s\) caught/m);
+    assert.doesNotMatch(text, /\bschedules, 1 violation/);
+    const j: string[] = [];
+    raceAction({ board: "pico", seed: "1", mutant: "stale-flags", shrink: false, json: true }, (l) => j.push(l));
+    const o = JSON.parse(j[0]);
+    assert.deepEqual([o.schedules, o.violations, o.mutants[0].caught], [0, 0, true]);
+  });
+
+  test("mutants have their own budget: --schedules counts the real stack only", () => {
+    // early-unpin on pico with seed 6 is first caught after more than 1000 schedules (the old
+    // shared budget); its own budget (default 20000) catches it. Short real-stack search.
+    const r = runRace({ board: "pico", schedules: 5, seed: 6, mutant: "early-unpin", shrink: false });
+    assert.equal(r.mutants[0].caught, true, "early-unpin not caught in " + r.mutants[0].schedules);
+    assert.ok(r.mutants[0].schedules > 5);
+    const lines: string[] = [];
+    const code = raceAction({ board: "pico", schedules: "5", seed: "6", mutant: "all", shrink: false }, (l) => lines.push(l));
+    const text = lines.join("\n");
+    assert.equal(code, 0, text);
+    assert.match(text, /real stack: 5 schedules, 0 violation\(s\)/);
+    assert.match(text, /at most 20000 schedules each/);
+    // A budget too small for a mutant: exit 1, and the summary says which.
+    const few: string[] = [];
+    assert.equal(raceAction({ board: "pico", schedules: "5", mutantSchedules: "1", seed: "6", mutant: "early-unpin", shrink: false }, (l) => few.push(l)), 1);
+    assert.match(few.join("\n"), /^FAILED: mutant\(s\) not caught: early-unpin/m);
+  });
+
+  test("a command line race refuses: a clear message, exit 2 through main()", async () => {
+    const bad: [Partial<Record<string, string>>, RegExp][] = [
+      [{ schedules: "0" }, /Bad --schedules "0": give a positive integer/],
+      [{ schedules: "12abc" }, /Bad --schedules "12abc"/],
+      [{ mutantSchedules: "0" }, /Bad --mutant-schedules "0"/],
+      [{ seed: "abc" }, /Bad --seed "abc"/],
+      [{ replay: "garbage" }, /Bad --replay: not JSON .*single quotes/],
+      [{ replay: '{"schedule":1}' }, /Bad --replay: JSON, but not a race case/],
+      [{ mutant: "nope" }, /Unknown --mutant "nope"/],
+      [{ board: "nano" }, /Unknown --board "nano"/],
+    ];
+    for (const [o, re] of bad) assert.throws(() => raceAction({ ...o, mutant: o.mutant ?? "none" }, () => {}), re, JSON.stringify(o));
+    const { main } = await import("../../host/cli/main");
+    const { stdio } = await import("../../host/cli/commands");
+    const err: string[] = [], e0 = stdio.err;
+    stdio.err = (s) => { err.push(s); };
+    try {
+      assert.equal(await main(["race", "--schedules", "0"]), 2);
+      assert.equal(await main(["race", "--replay", "garbage"]), 2);
+    } finally {
+      stdio.err = e0;
+    }
+    assert.match(err[0], /^espdma: Bad --schedules "0"/);
+    assert.match(err[1], /^espdma: Bad --replay: not JSON/);
   });
 
   test("--json prints exactly schedules, violations, mutants and seed", () => {
