@@ -5,6 +5,7 @@ import type { ModelContext } from "./context";
 import type { DmaBus, DmaMaster } from "./dma-bus";
 import type { DmaEngine, DmaTiming } from "./dma-engine";
 import { changeFlags, FlagNames } from "./flags";
+import { arbitrate } from "./arbiter";
 
 export const ISR = 0x00, IFCR = 0x04;
 export const CCR = (x: number) => 0x08 + 0x14 * (x - 1);
@@ -209,12 +210,7 @@ export class ChannelDma implements DmaEngine, DmaMaster {
 
   /** Highest software priority, then the lower channel number (RM0008 13.3.2 arbiter). */
   private pick(): Channel | undefined {
-    var best: Channel | undefined = undefined;
-    for (var i = 0; i < this.channels.length; i++) {
-      var c = this.channels[i];
-      if (c.hasWork() && (!best || c.priority() > best.priority())) best = c;
-    }
-    return best;
+    return arbitrate(this.channels, (c) => c.hasWork());
   }
 
   step(): boolean {
@@ -229,19 +225,16 @@ export class ChannelDma implements DmaEngine, DmaMaster {
 
   serveRequests(): void {
     if (!this.clocked()) return;
-    for (;;) {
-      // `var` is function-scoped: without the explicit reset, `best` would keep the channel
-      // served last and the loop would serve it forever (the bug fixed in dma-stream.ts too).
-      var best: Channel | undefined = undefined;
-      for (var i = 0; i < this.channels.length; i++) {
-        var c = this.channels[i];
-        if (!c.m2m && c.pending > 0 && c.hasWork() && (!best || c.priority() > best.priority())) best = c;
-      }
-      if (!best) return;
-      best.pending = 0;
-      this.item(best);
+    for (var c = this.pickRequested(); c; c = this.pickRequested()) {
+      c.pending = 0;
+      this.item(c);
     }
   }
+
+  private pickRequested(): Channel | undefined {
+    return arbitrate(this.channels, (c) => !c.m2m && c.pending > 0 && c.hasWork());
+  }
+
 
   /** One item: read at the source width, write at the destination width, the value
    * truncated or zero-extended (RM0008 13.3.4, table 76). */

@@ -6,6 +6,7 @@ import type { ModelContext } from "./context";
 import type { DmaBus, DmaMaster } from "./dma-bus";
 import type { DmaEngine, DmaTiming } from "./dma-engine";
 import { changeFlags, FlagNames } from "./flags";
+import { arbitrate } from "./arbiter";
 
 // ---- Register map (RM0090 10.5.11 table 48 register map) ----
 export const LISR = 0x00, HISR = 0x04, LIFCR = 0x08, HIFCR = 0x0c;
@@ -352,12 +353,7 @@ export class StreamDma implements DmaEngine, DmaMaster {
 
   /** Highest software priority first, then the lower stream number (RM0090 10.3.4 arbiter). */
   private pick(): Stream | undefined {
-    var best: Stream | undefined = undefined, st = this.streams;
-    for (var i = 0; i < st.length; i++) {
-      var s = st[i];
-      if (s.hasWork() && (!best || s.priority() > best.priority())) best = s;
-    }
-    return best;
+    return arbitrate(this.streams, (s) => s.hasWork());
   }
 
   step(): boolean {
@@ -390,16 +386,13 @@ export class StreamDma implements DmaEngine, DmaMaster {
 
   serveRequests(): void {
     if (!this.clocked()) return;
-    for (;;) {
-      var best: Stream | undefined = undefined, st = this.streams;
-      for (var i = 0; i < st.length; i++) {
-        var s = st[i];
-        if (s.active && !s.stopping && !s.m2m && s.pending > 0 && s.ndtr > 0 && (!best || s.priority() > best.priority())) best = s;
-      }
-      if (!best) return;
-      this.serve(best);
-    }
+    for (var s = this.pickRequested(); s; s = this.pickRequested()) this.serve(s);
   }
+
+  private pickRequested(): Stream | undefined {
+    return arbitrate(this.streams, (s) => s.active && !s.stopping && !s.m2m && s.pending > 0 && s.ndtr > 0);
+  }
+
 
   /** Move one data item (PSIZE bytes). */
   private item(s: Stream): void {
