@@ -13,22 +13,22 @@ export var version = "0.1.0";
 /** An engine over any platform and provider (tests, other engines, the virtual board). */
 export { codes, dmaError, isDmaError, createEngine };
 
-var board: Engine | null = null, plat: any = null;
+var board: Engine | null = null;
 
 /** The board's engine: Espruino platform + the STM32 provider for process.env.BOARD. */
 export function defaultEngine(): Engine {
   if (!board) {
-    plat = createEspruinoPlatform();
+    var plat = createEspruinoPlatform();
     board = createEngine(plat, createBoardProvider(plat));
   }
   return board;
 }
 
 /** Run a timer ("TIM1") at hz as a DMA request source, for timer-paced transfers:
- * requestChannel({ request: pacer.request, dir }) then moves one item per tick. */
+ * requestChannel({ request: pacer.request, dir }) then moves one item per tick. The timer
+ * goes through the default engine's platform. */
 export function pace(timer: string, hz: number): Pacer {
-  defaultEngine();
-  return startPacer(plat, timer, hz);
+  return startPacer(defaultEngine()._f, timer, hz);
 }
 
 export function requestChannel(req: ChannelRequest) {

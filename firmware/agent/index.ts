@@ -125,6 +125,12 @@ function call(e: Env, op: string, s: any, fn: () => any): any {
   }
 }
 
+/** A prep call: the descriptor it returns is kept under the step's tx name. */
+function prepTx(e: Env, op: string, s: any, fn: () => any): void {
+  var tx = call(e, op, s, fn);
+  if (tx) e._txs[s.tx] = tx;
+}
+
 function prepOpts(e: Env, s: any): any {
   var o: any = {};
   if (s.cb !== false) o.callback = makeCallback(e, s.tx);
@@ -136,17 +142,15 @@ function lenOf(b: Buf, s: any): number {
   return s.len !== undefined ? s.len : b._view.length;
 }
 
+function guard(): number {
+  return GUARD;
+}
+
 function checkBuf(e: Env, name: string, kind: string, expect: (i: number) => number, from: number, to: number): void {
-  var b = buf(e, name), v = b._view, first = -1, count = 0;
-  for (var i = from; i < to; i++) {
-    if (v[i] !== expect(i)) {
-      if (first < 0) first = i;
-      count++;
-    }
-  }
-  var cnt = [0];
-  var g1 = firstNot(b._raw, 0, b._guard, GUARD, cnt), c1 = cnt[0];
-  var g2 = firstNot(b._raw, b._guard + v.length, b._raw.length, GUARD, cnt), c2 = cnt[0];
+  var b = buf(e, name), v = b._view, cnt = [0];
+  var first = firstNot(v, from, to, expect, cnt), count = cnt[0];
+  var g1 = firstNot(b._raw, 0, b._guard, guard, cnt), c1 = cnt[0];
+  var g2 = firstNot(b._raw, b._guard + v.length, b._raw.length, guard, cnt), c2 = cnt[0];
   ev(e, { t: kind, buf: name, ok: first < 0, bad: first, count: count, from: from, to: to, guardOk: g1 < 0 && g2 < 0, guardBad: c1 + c2 });
 }
 
@@ -200,21 +204,18 @@ function exec(e: Env, s: any): any {
       return;
     case "memcpy": {
       var d = buf(e, s.dst), sr = buf(e, s.src);
-      var tx = call(e, "prepMemcpy", s, function () { return chan(e, s.ch).prepMemcpy(d._view, sr._view, lenOf(d, s), prepOpts(e, s)); });
-      if (tx) e._txs[s.tx] = tx;
+      prepTx(e, "prepMemcpy", s, function () { return chan(e, s.ch).prepMemcpy(d._view, sr._view, lenOf(d, s), prepOpts(e, s)); });
       return;
     }
     case "cyclic": {
       var cb = buf(e, s.buf);
-      var ctx = call(e, "prepCyclic", s, function () { return chan(e, s.ch).prepCyclic(cb._view, s.period, s.dir || "dev2mem", prepOpts(e, s)); });
-      if (ctx) e._txs[s.tx] = ctx;
+      prepTx(e, "prepCyclic", s, function () { return chan(e, s.ch).prepCyclic(cb._view, s.period, s.dir || "dev2mem", prepOpts(e, s)); });
       return;
     }
     case "sg": {
       var list: any[] = [];
       for (var j = 0; j < s.bufs.length; j++) list.push(buf(e, s.bufs[j])._view);
-      var stx = call(e, "prepSlaveSg", s, function () { return chan(e, s.ch).prepSlaveSg(list, s.dir || "dev2mem", prepOpts(e, s)); });
-      if (stx) e._txs[s.tx] = stx;
+      prepTx(e, "prepSlaveSg", s, function () { return chan(e, s.ch).prepSlaveSg(list, s.dir || "dev2mem", prepOpts(e, s)); });
       return;
     }
     case "submit": {

@@ -5,7 +5,7 @@
 export var GUARD = 0x5a;
 export var CANARY = 0x3c;
 
-export function srcByte(i: number, seed: number): number {
+function srcByte(i: number, seed: number): number {
   return 0x80 | ((i * 13 + seed * 7 + (i >> 7)) & 0x7f);
 }
 
@@ -16,11 +16,12 @@ export function fill(b: any, pattern: string, seed: number): void {
   else for (i = 0; i < n; i++) b[i] = 0;
 }
 
-/** Index of the first byte of b that is not v, -1 when all are; count of such bytes in out[0]. */
-export function firstNot(b: any, from: number, to: number, v: number, out: number[]): number {
+/** Index of the first byte b[i] in [from, to) that is not want(i), -1 when all are; count of
+ * such bytes in out[0]. */
+export function firstNot(b: any, from: number, to: number, want: (i: number) => number, out: number[]): number {
   var first = -1, count = 0;
   for (var i = from; i < to; i++) {
-    if (b[i] !== v) {
+    if (b[i] !== want(i)) {
       if (first < 0) first = i;
       count++;
     }

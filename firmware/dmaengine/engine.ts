@@ -6,27 +6,22 @@ import type { Platform } from "../platform/platform";
 import type { Provider, ChannelRequest, ProviderChan } from "./provider";
 import { MEM2MEM, MEM2DEV, DEV2MEM } from "./provider";
 import { Channel, hwEvent, deliver, pollWanted, describe, aborted } from "./channel";
+import type { ChannelHost } from "./channel";
 import { fail, inval } from "./errors";
 import { isWholePositive } from "./validate";
 
 /** Longest poll period: a slow, timer-paced transfer is still noticed within this. */
 var POLL_MAX_MS = 100;
 
-export interface Engine {
-  _f: Platform;
-  _p: Provider;
-  _chans: Channel[];
+/** The engine is its channels' host (ChannelHost, channel.ts), plus the poll timer's state. */
+export interface Engine extends ChannelHost {
   _poll: any;
   _pollDue: number;
-  _doneTimer: any;
   _busy: boolean;
-  _warned?: boolean;
 
   requestChannel(req: ChannelRequest): Channel;
   alloc(n: number): Uint8Array;
   dump(): string;
-  _kick(): void;
-  _schedule(): void;
 }
 
 export function Engine(this: Engine, platform: Platform, provider: Provider) {

@@ -7,7 +7,7 @@ import { BOARDS } from "../../boards/compact";
 import { createStm, timerOf } from "./stm32";
 
 /** The boards/compact.ts row for our name ("pico") or Espruino's BOARD ("PICO_R1_3"). */
-export function boardRow(platform: Platform, boardName?: string): any[] {
+function boardRow(platform: Platform, boardName?: string): any[] {
   var n = String(boardName || platform.boardName()).toLowerCase(), names = "";
   for (var i = 0; i < BOARDS.length; i++) {
     var b = BOARDS[i];

@@ -36,7 +36,7 @@ export interface Clock {
   after(ms: number, fn: () => void): { cancel(): void };
 }
 
-export const wallClock: Clock = {
+const wallClock: Clock = {
   now: () => performance.now(),
   after(ms, fn) {
     var t = setTimeout(fn, ms);
@@ -105,7 +105,7 @@ export class Line {
 }
 
 /** Listen on 127.0.0.1 (a free port) and relay each connection to target, paced at baud. */
-export async function pacedLink(target: { host: string; port: number }, baud = 115200): Promise<PacedLink> {
+export async function pacedLink(target: { host: string; port: number }, baud = BAUD): Promise<PacedLink> {
   var bytesPerMs = baud / 10 / 1000;
   var sessions: LinkStats[] = [];
   var sockets = new Set<net.Socket>();

@@ -31,30 +31,35 @@ function sessionMs(st: LinkStats): number {
   return end - st.openedAt;
 }
 
-/** `espdma flash` of code to a virtual Pico over the paced line. */
-export async function uploadEspdma(code: string): Promise<UploadRun> {
+/** A fresh virtual Pico behind the paced line: upload(url) talks to it through the line; then
+ * the session is timed and the board must have the driver (typeof espdma). */
+async function overPacedLine(what: string, bytes: number, upload: (url: string) => Promise<unknown>): Promise<UploadRun> {
   var srv = await serveTcp({ board: "pico", pace: "realtime" });
   var link = await pacedLink(srv.address, BAUD);
   try {
-    await flash({ port: "tcp://127.0.0.1:" + link.port }, code, {});
+    await upload("tcp://127.0.0.1:" + link.port);
     var st = link.sessions[0];
+    if (!st) throw new Error(what + " never connected");
     await st.drained;
     var ty = driverType(srv.board);
-    if (ty !== "object") throw new Error("after espdma flash the board has typeof espdma = " + ty);
-    return { bytes: code.length, ms: sessionMs(st), wireBytes: st.toBoard };
+    if (ty !== "object") throw new Error("after " + what + " the board has typeof espdma = " + ty);
+    return { bytes, ms: sessionMs(st), wireBytes: st.toBoard };
   } finally {
     await link.close();
     await srv.close();
   }
 }
 
+/** `espdma flash` of code to a virtual Pico over the paced line. */
+export function uploadEspdma(code: string): Promise<UploadRun> {
+  return overPacedLine("espdma flash", code.length, (url) => flash({ port: url }, code, {}));
+}
+
 /** `espruino --no-ble -p tcp://... file` (the CLI resets the board and sends the file's lines,
  * each behind DLE) to a virtual Pico over the paced line. */
-export async function uploadEspruinoCli(file: string, bytes: number, timeoutMs = 90000): Promise<UploadRun> {
-  var srv = await serveTcp({ board: "pico", pace: "realtime" });
-  var link = await pacedLink(srv.address, BAUD);
-  try {
-    var cli = spawn(process.execPath, [join(ROOT, "node_modules", "espruino", "bin", "espruino-cli.js"), "--no-ble", "-p", "tcp://127.0.0.1:" + link.port, file], {
+export function uploadEspruinoCli(file: string, bytes: number, timeoutMs = 90000): Promise<UploadRun> {
+  return overPacedLine("the espruino CLI upload", bytes, async (url) => {
+    var cli = spawn(process.execPath, [join(ROOT, "node_modules", "espruino", "bin", "espruino-cli.js"), "--no-ble", "-p", url, file], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -65,14 +70,5 @@ export async function uploadEspruinoCli(file: string, bytes: number, timeoutMs =
     var code = await new Promise<number | null>((res) => cli.on("close", (c) => res(c)));
     clearTimeout(killer);
     if (code !== 0 || !/Upload Complete/.test(out)) throw new Error("espruino CLI exited with " + code + ": " + out.trim().split("\n").slice(-3).join(" | "));
-    var st = link.sessions[0];
-    if (!st) throw new Error("the espruino CLI never connected");
-    await st.drained;
-    var ty = driverType(srv.board);
-    if (ty !== "object") throw new Error("after the espruino CLI upload the board has typeof espdma = " + ty);
-    return { bytes, ms: sessionMs(st), wireBytes: st.toBoard };
-  } finally {
-    await link.close();
-    await srv.close();
-  }
+  });
 }

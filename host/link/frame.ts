@@ -99,7 +99,6 @@ export class FrameParser extends Transform {
  * from 0 to the final "done" event (which carries the count) present exactly once.
  */
 export class RunCollector {
-  readonly events: any[] = [];
   private seen = new Map<number, any>();
   rejected: { why: string; line: string }[] = [];
   done: any = null;

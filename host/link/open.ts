@@ -41,7 +41,7 @@ export async function openLink(t: LinkTarget): Promise<OpenedLink> {
     if (!a) throw new LinkError("Bad TCP address " + JSON.stringify(t.port) + ": write tcp://HOST:PORT", "EINVAL");
     transport = tcpTransport(a.host, a.port);
   } else if (t.port) {
-    transport = serialTransport(t.port, t.baud ?? 115200, t.binding);
+    transport = serialTransport(t.port, t.baud, t.binding);
   } else {
     if (!vb) {
       var name = t.virtual ?? "pico";

@@ -46,8 +46,6 @@ export class ReplClient extends EventEmitter {
   readonly opts: Required<ReplClientOptions>;
   /** Resets seen (banners), so an upload can tell the board restarted under it. */
   resets = 0;
-  /** Everything received, for diagnostics (bounded). */
-  log = "";
 
   constructor(readonly transport: Transport, opts: ReplClientOptions = {}) {
     super();
@@ -70,7 +68,6 @@ export class ReplClient extends EventEmitter {
       else s += String.fromCharCode(c);
     }
     if (!s) return;
-    this.log = (this.log + s).slice(-20000);
     this.text += s;
     if (this.text.length > 1 << 20) this.text = this.text.slice(-(1 << 19));
     this.parser.write(Buffer.from(s, "latin1"));

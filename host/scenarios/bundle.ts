@@ -1,6 +1,6 @@
 // The code the host uploads: the driver bundle and the agent bundle (dist/). Builds them when
-// missing: the driver with the project's rollup config, the agent in memory when the config has
-// no entry for it.
+// missing: the driver with the project's rollup config (which also writes the agent), the agent
+// in memory when dist/ has the driver but not the agent (a dist/ built before the agent existed).
 import { existsSync } from "node:fs";
 import { asciiCode, readCode } from "../link/code";
 import { spawnSync } from "node:child_process";
@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DRIVER = join(ROOT, "dist", "espdma.min.js");
-export const AGENT = join(ROOT, "dist", "espdma-agent.min.js");
+const AGENT = join(ROOT, "dist", "espdma-agent.min.js");
 
 export class BuildError extends Error {}
 

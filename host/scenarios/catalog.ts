@@ -2,10 +2,9 @@
 // Transfers that must still be running when the test acts on them are timer-paced captures
 // (a memcpy finishes within a few CPU accesses, on a board as on the virtual one).
 import type { BoardDef } from "../../boards/types";
-import type { Check, Ctx, Scenario, Trace } from "./types";
-import { cbCount, expectCall, expectThat, findCall, statusOf } from "./invariants";
-import { checkCopy, en, memcpy, pacedCapture, startPacing, stopPacing, spinAddr } from "./steps";
-import { controlRegisters } from "./steps";
+import type { Check, Scenario, Trace } from "./types";
+import { cbCount, expectCall, expectThat, statusOf } from "./invariants";
+import { checkCopy, controlRegisters, en, memcpy, pacedCapture, startPacing, stopPacing, spinAddr } from "./steps";
 
 /** Timer-paced capture of len bytes from GPIOA into buffer `buf` on channel ch, as descriptor tx. */
 function capture(board: BoardDef, ch: string, tx: string, len: number, hz: number, opts: { onCb?: any[]; alloc?: boolean } = {}): any[] {

@@ -50,7 +50,7 @@ export function selectScenarios(names?: string[]): Scenario[] {
   });
 }
 
-export function makeCtx(board: BoardDef, seed: number, name: string): Ctx {
+function makeCtx(board: BoardDef, seed: number, name: string): Ctx {
   // One random stream per scenario and seed, independent of which other scenarios run.
   var h = seed >>> 0;
   for (var i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x9e3779b1) >>> 0;
@@ -121,7 +121,7 @@ async function load(c: OpenedLink["client"], code: string, board: BoardDef, o: R
 }
 
 /** Why an upload did not leave both globals on the board, and what to do about it. */
-export function uploadError(got: string, said: string[], bytes: number, board: BoardDef): LinkError {
+function uploadError(got: string, said: string[], bytes: number, board: BoardDef): LinkError {
   var what = "the board has " + got + " for espdma,espdmaAgent after the upload";
   if (said.some((l) => /Out of Memory/i.test(l))) {
     return new LinkError("The board ran out of memory loading the driver and agent (" + bytes + " bytes of code) on " + board.name + ": " + what + ". The bundle is too big for this board's variable store; build a smaller bundle (npm run build) or free memory on the board (reset()) and retry.", "ENOMEM");
@@ -169,7 +169,7 @@ export async function runProgram(link: OpenedLink, run: string, steps: any[], ti
     var budget = timeoutMs + slackMs + steps.length * 20;
     var timedOut = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), budget)));
     var reset = new Promise<"reset">((r) => c.once("reset", (onReset = () => r("reset"))));
-    var how = await Promise.race([finished.then(() => "ok" as const), timedOut, reset, incomplete, lost.then((m) => m)]);
+    var how = await Promise.race([finished.then(() => "ok" as const), timedOut, reset, incomplete, lost]);
     if (how === "incomplete" && col.complete()) how = "ok";
     if (how !== "ok" && how !== "reset" && how !== "timeout" && how !== "incomplete") throw new LinkError("The board lost the driver or the agent (" + how + "): was it reset? Run the command again.", "ELOST");
     if (how === "reset") throw new LinkError("The board reset while running scenario program " + run + ": it lost the driver. Check power and retry.", "ERESET");
@@ -188,7 +188,7 @@ export async function runProgram(link: OpenedLink, run: string, steps: any[], ti
   }
 }
 
-export function judge(s: Scenario, t: Trace, ctx: Ctx): Check[] {
+function judge(s: Scenario, t: Trace, ctx: Ctx): Check[] {
   var checks: Check[] = [agentCheck(t, s.name === "stuck-stream")];
   for (const id of s.invariants) checks.push(genericCheck(id, t, s));
   checks.push(...s.expect(t, ctx));

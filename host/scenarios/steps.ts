@@ -38,7 +38,7 @@ export function pacingTimer(board: BoardDef): { timer: TimerDef; request: string
   throw new Error("Board " + board.name + " has no timer whose DMA request can read GPIO");
 }
 
-export function gpioA(board: BoardDef): GpioDef {
+function gpioA(board: BoardDef): GpioDef {
   return board.gpio[0];
 }
 
