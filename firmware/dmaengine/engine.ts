@@ -43,7 +43,7 @@ Engine.prototype = {
     // channel for either direction ("").
     // (No RegExp here: Espruino's own regular expression engine is minimal.)
     var r = String(req.request || "").toLowerCase(), dir = req.dir || (!r || r === MEM2MEM ? MEM2MEM : "");
-    if (dir && dir !== MEM2MEM && dir !== MEM2DEV && dir !== DEV2MEM) inval("dir " + dir + ": use mem2mem, mem2dev or dev2mem");
+    if (dir && dir !== MEM2MEM && dir !== MEM2DEV && dir !== DEV2MEM || (r === MEM2MEM) !== (dir === MEM2MEM) && r) inval("dir " + dir + ": mem2mem, mem2dev or dev2mem; mem2mem only with request mem2mem");
     var ch: Channel = new (Channel as any)(this, this._p.allocChan(req), dir);
     this._chans.push(ch);
     return ch;

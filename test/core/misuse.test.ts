@@ -160,3 +160,15 @@ describe("alloc", () => {
     }
   });
 });
+
+describe("requestChannel misuse", () => {
+  test("a direction that does not go with the request: EINVAL, and no channel is taken", () => {
+    var s = setup();
+    var before = s.engine.dump();
+    assert.equal(code(() => s.engine.requestChannel({ request: "mem2mem", dir: "dev2mem" })), "EINVAL");
+    assert.equal(code(() => s.engine.requestChannel({ request: "TIM1_UP", dir: "mem2mem" })), "EINVAL");
+    assert.equal(code(() => s.engine.requestChannel({ request: "TIM1_UP", dir: "sideways" as any })), "EINVAL");
+    assert.equal(s.engine.dump(), before);
+    assert.equal(code(() => s.engine.requestChannel({ request: "mem2mem", dir: "mem2mem" })), "no error");
+  });
+});
