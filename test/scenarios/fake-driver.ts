@@ -42,7 +42,7 @@ export function fakeDriver(opts: { broken?: boolean; noDeadlockCheck?: boolean }
     ch.txStatus = function (c) { var s = ch.st[c] || "error"; return { status: s, residue: s === "complete" ? 0 : 1 }; };
     return ch;
   }
-  return { alloc: function (n) { return new Uint8Array(n); }, requestChannel: requestChannel, dump: function () { return "fake"; }, inFlight: function () { return 0; } };
+  return { alloc: function (n) { return new Uint8Array(n); }, requestChannel: requestChannel, dump: function () { return "fake"; } };
 })();
 `;
 }
