@@ -12,7 +12,7 @@ import { readCode, jsString } from "../link/code";
 import { DLE, CTRL_C } from "../link/repl-client";
 import { runScenarios, RunReport, selectScenarios } from "../scenarios/runner";
 import { driverSource, ensureBuilt, DRIVER } from "../scenarios/bundle";
-import { jsonError, jsonReport, junitReport, tableReport } from "./report";
+import { compactReport, jsonError, jsonReport, junitReport, tableReport } from "./report";
 
 import { CliError } from "./errors";
 import { flash, removeFlash, hex8, USER_BOOT, checkFlashable } from "./flash";
@@ -26,15 +26,27 @@ export interface Io {
   err(s: string): void;
   /** stderr is a terminal: progress bars. */
   tty: boolean;
-  /** stdout is a terminal: colours in the table (default: tty). */
+  /** Colours in the report (default: tty). */
   color?: boolean;
+  /** Width of the terminal the report must fit (default 80). */
+  columns?: number;
+}
+
+/** Colour only on a terminal (or with FORCE_COLOR), and never when NO_COLOR is set to anything
+ * but "" (no-color.org). */
+export function wantColor(isTTY: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR) return false;
+  // FORCE_COLOR (as Node and chalk read it): colour into a pipe, e.g. a CI log viewer.
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") return true;
+  return !!isTTY && env.TERM !== "dumb";
 }
 
 export const stdio: Io = {
   out: (s) => process.stdout.write(s + "\n"),
   err: (s) => process.stderr.write(s + "\n"),
   tty: !!process.stderr.isTTY,
-  color: !!process.stdout.isTTY,
+  color: wantColor(process.stdout.isTTY),
+  get columns() { return process.stdout.columns || Number(process.env.COLUMNS) || 80; },
 };
 
 export interface TargetOptions {
@@ -70,6 +82,8 @@ export interface TestOptions extends TargetOptions {
   seed?: string | number;
   json?: boolean;
   junit?: string;
+  /** The full table of scenarios and invariants instead of one line per scenario. */
+  verbose?: boolean;
 }
 
 /** --seed as test, sim and race take it: a non-negative integer (default `dflt`). */
@@ -111,7 +125,7 @@ export async function testCommand(o: TestOptions, io: Io = stdio): Promise<numbe
       log: (s) => { if (!o.json) io.err(s); },
       onStart: (s, i, n) => {
         if (bar) { if (i === 0) bar.start(n, 0, { scenario: s.name }); else bar.update(i, { scenario: s.name }); }
-        else if (!o.json) io.err("running " + s.name + " (" + (i + 1) + "/" + n + ")");
+        else if (!o.json && o.verbose) io.err("running " + s.name + " (" + (i + 1) + "/" + n + ")");
       },
       onResult: (r, i, n) => { done.push(r); if (bar) bar.update(i + 1, { scenario: r.name }); },
       // On a real board the upload is the long part (34 KB at 115200 baud: about 3 s): say so.
@@ -131,7 +145,10 @@ export async function testCommand(o: TestOptions, io: Io = stdio): Promise<numbe
   }
   if (o.junit) writeFileSync(o.junit, junitReport(report));
   if (o.json) io.out(JSON.stringify(jsonReport(report)));
-  else io.out(tableReport(report, io.color ?? io.tty));
+  else {
+    var text = { color: io.color ?? io.tty, columns: io.columns };
+    io.out(o.verbose ? tableReport(report, text) : compactReport(report, text));
+  }
   return report.failed ? 1 : 0;
 }
 

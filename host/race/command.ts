@@ -1,6 +1,7 @@
-// `espdma race [--board B] [--schedules N] [--mutant-schedules M] [--seed S] [--mutant NAME]
+// `espdma race [--virtual B] [--schedules N] [--mutant-schedules M] [--seed S] [--mutant NAME]
 // [--json] [--replay CASE]`: the race search outside the test suite. registerRaceCommand(program)
 // adds it to a commander program (host/cli/main.ts wires it in).
+import { Option } from "commander";
 import type { Command } from "commander";
 import { runRace, DEFAULT_MUTANT_SCHEDULES } from "./run";
 import type { RaceResult } from "./run";
@@ -8,7 +9,11 @@ import { mutants } from "./mutants";
 import type { RaceCase } from "./program";
 
 export interface RaceCliOptions {
+  /** The virtual board (--virtual; --board is its old, hidden name). */
   board?: string;
+  virtual?: string;
+  /** Print each mutant's catch in full (the control working), not one line. */
+  verbose?: boolean;
   schedules?: string;
   mutantSchedules?: string;
   seed?: string;
@@ -64,16 +69,16 @@ export function raceAction(o: RaceCliOptions, out: (line: string) => void = cons
     throw new RaceUsageError("Unknown --mutant " + JSON.stringify(mutant) + ": all, none, or one of " + mutants.map(function (m) { return m.name; }).join(", ") + ".");
   }
   var replay = o.replay !== undefined ? parseReplay(o.replay) : undefined;
-  var board = o.board || "pico";
+  var board = o.virtual || o.board || "pico";
   var t0 = Date.now();
   var res: RaceResult;
   try {
     res = runRace({
       board: board, schedules: schedules, mutantSchedules: mutantSchedules, seed: seed, mutant: mutant, replay: replay,
-      shrink: o.shrink !== false, log: o.json ? undefined : out,
+      shrink: o.shrink !== false, log: o.json ? undefined : out, logCatch: o.json || !o.verbose ? () => {} : out,
     });
   } catch (e: any) {
-    if (/^unknown board/.test(e && e.message)) throw new RaceUsageError("Unknown --board " + JSON.stringify(board) + ": pico, wifi, original or f4discovery.");
+    if (/^unknown board/.test(e && e.message)) throw new RaceUsageError("Unknown --virtual " + JSON.stringify(board) + ": pico, wifi, original or f4discovery.");
     throw e;
   }
   var wall = Date.now() - t0;
@@ -106,9 +111,13 @@ export function raceAction(o: RaceCliOptions, out: (line: string) => void = cons
     if (res.violations) bad.push(res.violations + " violation(s) on the real stack");
     if (missed.length) bad.push("mutant(s) not caught: " + missed.map(function (m) { return m.name; }).join(", ") + " (try a larger --mutant-schedules)");
     var caught = res.mutants.filter(function (m) { return m.caught; }).length, expected = res.mutants.filter(function (m) { return !m.equivalent; }).length;
-    out((bad.length ? "FAILED: " + bad.join("; ") : "OK: " + (mutant === "all" || mutant === "none" ? "no violation on the real stack" : "") +
-      (res.mutants.length ? (mutant === "all" || mutant === "none" ? ", " : "") + caught + " of " + expected + " mutant(s) caught" : "")) +
-      " (" + (wall / 1000).toFixed(1) + " s)");
+    var stack = mutant === "all" || mutant === "none";
+    var ok = [stack ? "no violation on the real stack" : ""];
+    if (expected) ok.push(caught + " of " + expected + " mutant(s) caught");
+    // A mutant run alone that cannot be caught on this board checks nothing: say so, not "0 of 0".
+    else if (res.mutants.length) ok.push("mutant " + res.mutants.map(function (m) { return m.name; }).join(", ") + " is equivalent on " + board + ": nothing to catch here (run it on an F4 board)");
+    out((bad.length ? "FAILED: " + bad.join("; ") : "OK: " + ok.filter(Boolean).join(", ")) + " (" + (wall / 1000).toFixed(1) + " s)");
+    if (!bad.length && !o.verbose && caught) out("  (--verbose shows how each mutant was caught)");
   }
   if (res.violations > 0) return 1;
   return missed.length ? 1 : 0;
@@ -118,7 +127,9 @@ export function registerRaceCommand(program: Command): Command {
   return program
     .command("race")
     .description("search client programs x DMA schedules on the virtual board for races; broken providers as controls")
-    .option("--board <board>", "pico, wifi, original or f4discovery", "pico")
+    .option("--virtual <board>", "the virtual board: pico (default), wifi, original or f4discovery")
+    .addOption(new Option("--board <board>").hideHelp())
+    .option("--verbose", "print each mutant's catch in full (violated invariant, minimal program, replay)")
     .option("--schedules <n>", "schedules to search on the real stack", "1000")
     .option("--mutant-schedules <n>", "most schedules per mutant (each stops at its first catch)", String(DEFAULT_MUTANT_SCHEDULES))
     .option("--seed <s>", "seed of the search", "1")
