@@ -57,18 +57,21 @@ export function compactReport(r: RunReport, o: TextOptions): string {
   return lines.concat(summary(r)).join("\n");
 }
 
-/** --verbose: every scenario and invariant in a table that fits the terminal. */
+/** --verbose: every scenario and invariant (its number in brackets) in a table that fits the
+ * terminal. */
 export function tableReport(r: RunReport, o: TextOptions): string {
   var color = o.color;
-  // Six borders; cli-table3 column widths include one space of padding each side.
-  var cols = Math.max(60, o.columns || 80), name = 24, inv = 5, res = 8;
-  var rest = cols - 6 - name - inv - res, check = Math.floor(rest * 0.45), detail = rest - check;
-  var t = new Table({ head: ["scenario", "inv", "check", "result", "detail"], style: { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] }, wordWrap: true, wrapOnWordBoundary: false, colWidths: [name, inv, check, res, detail],
+  // Five borders; cli-table3 column widths include one space of padding each side.
+  var cols = Math.max(60, o.columns || 80), res = 8;
+  // The longest scenario name whole (it is what one searches for), within reason.
+  var name = Math.min(30, Math.max(12, ...r.scenarios.map((s) => s.name.length + 2)));
+  var rest = cols - 5 - name - res, check = Math.floor(rest / 2), detail = rest - check;
+  var t = new Table({ head: ["scenario", "check [invariant]", "result", "detail"], style: { head: color ? ["cyan"] : [], border: color ? ["grey"] : [] }, wordWrap: true, colWidths: [name, check, res, detail],
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" } });
   for (const s of r.scenarios) {
-    if (s.error) t.push([s.name, "", "could not run", verdict(false, color), s.error]);
+    if (s.error) t.push([s.name, "could not run", verdict(false, color), s.error]);
     s.invariants.forEach((c, i) => {
-      t.push([i === 0 ? s.name + " (" + s.ms + " ms)" : "", c.id ? String(c.id) : "-", c.name, verdict(c.passed, color), c.detail || ""]);
+      t.push([i === 0 ? s.name + " (" + s.ms + " ms)" : "", c.name + (c.id ? " [" + c.id + "]" : ""), verdict(c.passed, color), c.detail || ""]);
     });
   }
   return [t.toString()].concat(summary(r)).join("\n");

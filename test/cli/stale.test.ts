@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, statSync, symlinkSync, utimesSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, statSync, symlinkSync, utimesSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -16,6 +16,17 @@ function projectCopy(): string {
   return dir;
 }
 
+/** Every source and bundle an hour old: what a checkout looks like before an edit. */
+function ageDist(dir: string): void {
+  var old = new Date(Date.now() - 3600000);
+  for (const sub of ["dist", "firmware", "boards"]) visit(join(dir, sub));
+  for (const f of ["rollup.config.js", "tsconfig.firmware.json"]) utimesSync(join(dir, f), old, old);
+  function visit(p: string): void {
+    if (statSync(p).isDirectory()) for (const n of readdirSync(p)) visit(join(p, n));
+    else utimesSync(p, old, old);
+  }
+}
+
 function run(dir: string, args: string[]) {
   var r = spawnSync(process.execPath, ["bin/espdma.js", ...args], { cwd: dir, encoding: "utf8", timeout: 180000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -26,21 +37,22 @@ test("test and flash rebuild dist/ when a firmware or board source is newer, and
   var min = join(dir, "dist", "espdma.min.js");
   // An edit of the firmware: the source is newer than every bundle.
   var src = join(dir, "firmware", "index.ts");
+  ageDist(dir);
   writeFileSync(src, readFileSync(src, "utf8") + "\n// edited\n");
-  var future = new Date(Date.now() + 5000);
-  utimesSync(src, future, future);
+  var edited = statSync(src).mtimeMs;
   var r = run(dir, ["test", "--scenario", "memcpy-ok"]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /dist\/ is older than firmware\/index\.ts: building \(npm run build\)\.\.\./);
-  assert.ok(statSync(min).mtimeMs >= future.getTime() - 1000, "dist/espdma.min.js was not rebuilt");
+  assert.ok(statSync(min).mtimeMs >= edited, "dist/espdma.min.js was not rebuilt");
   // Up to date now: no rebuild, no message.
   r = run(dir, ["test", "--scenario", "memcpy-ok"]);
   assert.equal(r.code, 0, r.err);
   assert.doesNotMatch(r.err, /building/);
   // A board file edit, then flash.
   var board = join(dir, "boards", "pico.ts");
-  var later = new Date(Date.now() + 10000);
-  utimesSync(board, later, later);
+  ageDist(dir);
+  var now = new Date();
+  utimesSync(board, now, now);
   r = run(dir, ["flash", "--virtual", "pico"]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /dist\/ is older than boards\/pico\.ts: building/);
