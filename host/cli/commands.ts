@@ -12,6 +12,7 @@ import { readCode, jsString } from "../link/code";
 import { DLE, CTRL_C } from "../link/repl-client";
 import { runScenarios, RunReport, selectScenarios } from "../scenarios/runner";
 import { driverSource, ensureBuilt, DRIVER } from "../scenarios/bundle";
+import { bridgeKind, espruinoKind, usbId, ESPRUINO_USB } from "../link/ports";
 import { compactReport, jsonError, jsonReport, junitReport, tableReport } from "./report";
 
 import { CliError } from "./errors";
@@ -50,7 +51,8 @@ export const stdio: Io = {
 };
 
 export interface TargetOptions {
-  port?: string;
+  /** A path, tcp://HOST:PORT, or "auto" (true: --port given without a value). */
+  port?: string | true;
   baud?: string | number;
   virtual?: string;
   /** serialport binding override (tests: MockBinding). */
@@ -65,8 +67,9 @@ export function target(o: TargetOptions): LinkTarget {
   var baud = o.baud === undefined ? 115200 : Number(o.baud);
   if (!Number.isInteger(baud) || baud <= 0) throw new CliError("Bad --baud " + JSON.stringify(o.baud) + ": give a number such as 115200.");
   if (o.port) {
-    if (/^tcp:/.test(o.port) && !parseTcp(o.port)) throw new CliError("Bad --port " + JSON.stringify(o.port) + ": write tcp://HOST:PORT.");
-    return { port: o.port, baud, binding: o.binding, client: o.client };
+    var port = o.port === true ? "auto" : o.port;
+    if (/^tcp:/.test(port) && !parseTcp(port)) throw new CliError("Bad --port " + JSON.stringify(port) + ": write tcp://HOST:PORT.");
+    return { port, baud, binding: o.binding, client: o.client };
   }
   var name = o.virtual ?? "pico";
   if (!findBoard(name)) throw new CliError("Unknown board " + JSON.stringify(name) + ": use one of " + boards.map((b) => b.name).join(", ") + " (see `espdma boards`).");
@@ -96,7 +99,7 @@ export function parseSeed(v: string | number | undefined, dflt?: number): number
 
 export async function testCommand(o: TestOptions, io: Io = stdio): Promise<number> {
   var done: import("../scenarios/types").ScenarioResult[] = [];
-  var board = o.port ?? o.virtual ?? "pico";
+  var board = (o.port === true ? "auto" : o.port) ?? o.virtual ?? "pico";
   var bar: cliProgress.SingleBar | null = null;
   var report: RunReport;
   try {
@@ -110,9 +113,10 @@ export async function testCommand(o: TestOptions, io: Io = stdio): Promise<numbe
     } catch (e: any) {
       throw new CliError(e.message);
     }
-    if (o.bundle && !existsSync(o.bundle)) throw new CliError("No such bundle " + o.bundle + ".");
+    var driver = o.bundle ? readBundle(o.bundle, "--bundle") : undefined;
+    // Not JS, not ES5, or hoisting a function: refused here, not blamed on the line later.
+    if (driver !== undefined) checkFlashable(driver, o.bundle!, "Nothing was sent to the board. Use");
     if (o.junit) checkWritable(o.junit, "--junit");
-    var driver = o.bundle ? readCode(o.bundle) : undefined;
     if (!o.json && io.tty) {
       bar = new cliProgress.SingleBar({ format: " {bar} {value}/{total} {scenario}", stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
     }
@@ -270,9 +274,21 @@ export async function portsCommand(o: { json?: boolean }, io: Io = stdio, src: P
     io.err("espdma: cannot get port details (" + why + ")." + hint + (nodes.length ? " Serial devices by name:" : " Looked for serial devices by name (/dev/ttyACM*, ttyUSB*, rfcomm*) instead."));
     ports = nodes.map((path) => ({ path }));
   }
-  if (o.json) io.out(JSON.stringify(ports.map((p) => ({ path: p.path, manufacturer: p.manufacturer, vendorId: p.vendorId, productId: p.productId, serialNumber: p.serialNumber }))));
-  else if (!ports.length) io.out("no serial ports found (is the board plugged in? An Espruino shows up as /dev/ttyACM0 on Linux)");
-  else for (const p of ports) io.out(p.path + (p.manufacturer ? "  " + p.manufacturer : "") + (p.vendorId ? "  " + p.vendorId + ":" + p.productId : ""));
+  if (o.json) {
+    io.out(JSON.stringify(ports.map((p) => ({ path: p.path, manufacturer: p.manufacturer, vendorId: p.vendorId, productId: p.productId, serialNumber: p.serialNumber, espruino: !!espruinoKind(p), kind: espruinoKind(p) ?? bridgeKind(p) ?? null }))));
+    return 0;
+  }
+  if (!ports.length) { io.out("no serial ports found (is the board plugged in? An Espruino shows up as /dev/ttyACM0 on Linux)"); return 0; }
+  // Espruinos first, marked; then the rest.
+  var rank = (p: any) => (espruinoKind(p) ? 0 : usbId(p) ? 1 : 2);
+  var sorted = ports.slice().sort((a, b) => rank(a) - rank(b));
+  var w = Math.max(...sorted.map((p) => p.path.length));
+  for (const p of sorted) {
+    var kind = espruinoKind(p), id = usbId(p);
+    io.out((kind ? "* " : "  ") + p.path.padEnd(w) + (id ? "  " + id : "") + (kind ? "  " + kind : bridgeKind(p) ? "  " + bridgeKind(p) : "") + (p.manufacturer && !kind ? "  " + p.manufacturer : "") + (p.serialNumber && kind ? "  serial " + p.serialNumber : ""));
+  }
+  var n = sorted.filter((p) => espruinoKind(p)).length;
+  io.out(n === 1 ? "* an Espruino board: --port auto picks it" : n > 1 ? "* Espruino boards: give one with --port PATH" : "no Espruino board among them by USB ID (" + ESPRUINO_USB.map((e) => e.id).join(", ") + ")");
   return 0;
 }
 
@@ -290,6 +306,6 @@ export async function simCommand(o: { board?: string; tcp?: string; seed?: strin
   } catch (e: any) {
     throw new CliError("Cannot listen on " + a.host + ":" + a.port + " (" + (e.code || e.message) + "): pick another port.");
   }
-  io.out("virtual " + name + " listening on tcp://" + s.address.host + ":" + s.address.port + " (espdma test --port tcp://" + s.address.host + ":" + s.address.port + ", or espruino --no-ble -p tcp://" + s.address.host + ":" + s.address.port + ")");
+  io.out("virtual " + name + " (one client at a time) listening on tcp://" + s.address.host + ":" + s.address.port + " (espdma test --port tcp://" + s.address.host + ":" + s.address.port + ", or espruino --no-ble -p tcp://" + s.address.host + ":" + s.address.port + ")");
   return { close: () => s.close(), host: s.address.host, port: s.address.port };
 }

@@ -18,7 +18,7 @@ function collect(v: string, prev: string[]): string[] {
 
 function targetOptions(c: Command): Command {
   return c
-    .addOption(new Option("-p, --port <path>", "serial port of a real board (/dev/ttyACM0, COM3) or tcp://HOST:PORT").conflicts("virtual"))
+    .addOption(new Option("-p, --port [path]", "serial port of a real board (/dev/ttyACM0, COM3), auto (the one Espruino attached, by USB ID; also --port alone) or tcp://HOST:PORT").conflicts("virtual"))
     .option("-b, --baud <n>", "baud rate of the serial port", "115200")
     .addOption(new Option("--virtual <board>", "use an in-process virtual board (pico, wifi, original, f4discovery); the default, as pico"));
 }

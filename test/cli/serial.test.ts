@@ -181,7 +181,7 @@ describe("espdma sim --tcp", () => {
     var io = capture();
     var s = await simCommand({ board: "wifi", tcp: "127.0.0.1:0" }, io);
     try {
-      assert.match(io.outText[0], /virtual wifi listening on tcp:\/\/127\.0\.0\.1:\d+/);
+      assert.match(io.outText[0], /virtual wifi \(one client at a time\) listening on tcp:\/\/127\.0\.0\.1:\d+/);
       var tio = capture();
       var code = await testCommand({ port: "tcp://" + s.host + ":" + s.port, scenario: ["idle-no-timers"], json: true }, tio);
       var o = JSON.parse(tio.outText[0]);

@@ -8,6 +8,16 @@ import net from "node:net";
 const flag = new Int32Array(workerData.interrupt);
 const sockets = new Set();
 const server = net.createServer((sock) => {
+  // One client at a time (see busyMessage in tcp.ts): two would type into one REPL and each
+  // read the other's answers.
+  if (sockets.size) {
+    const a = server.address();
+    sock.end(workerData.busy.replace("{port}", a.port).replace("{next}", a.port + 1));
+    // Read (and drop) what it sends, so its end is seen and the socket closes.
+    sock.resume();
+    sock.on("error", () => {});
+    return;
+  }
   sockets.add(sock);
   sock.setNoDelay(true);
   sock.on("data", (d) => {
