@@ -60,8 +60,12 @@ export function listenPty(repl: Repl, opts: PtyOptions = {}): Promise<PtyServer>
   repl.runtime.setInterruptSource(new Int32Array(shared));
   var worker = new Worker(new URL("./pty-worker.mjs", import.meta.url), { workerData: { interrupt: shared, master, path: pty.path } });
   var closeMaster = () => { if (master >= 0) { try { fs.closeSync(master); } catch (e) { /* closed */ } master = -1; } };
-  var off = repl.onOutput((b) => worker.postMessage({ t: "out", d: b }));
   var connected = false, hangups = 0, held = false;
+  var off = repl.onOutput((b) => {
+    // A board whose input stays full sends no XON, even when its REPL has caught up.
+    if (held && b.includes(XON)) b = Buffer.from(b.filter((c) => c !== XON));
+    if (b.length) worker.postMessage({ t: "out", d: b });
+  });
   var changes: ((c: "connect" | "hangup") => void)[] = [];
   var onClosed: (() => void) | null = null;
   return new Promise((resolve, reject) => {
