@@ -8,6 +8,7 @@ import type { LinkTarget } from "../../host/link/open";
 import { listenPty, PtyServer } from "../../host/virtual-board/transports/pty";
 import { simPtyCommand } from "../../host/cli/sim-pty";
 import type { Io } from "../../host/cli/commands";
+import { createRequire } from "node:module";
 
 export interface Served {
   /** What --port gets (and the binding, for the mock). */
@@ -66,6 +67,12 @@ export const bindings: BindingCase[] = [
 /** Why the pty cases cannot run here, or "" when they can. */
 export function ptyUnavailable(): string {
   if (process.platform === "win32") return "Windows has no pseudo-terminals (the pty tests run on Linux and macOS)";
+  try {
+    createRequire(import.meta.url)("@lydell/node-pty/requireBinary").requireBinary("pty.node");
+  } catch (e: any) {
+    // Only a platform without a prebuilt binary skips; a broken install here fails the tests.
+    if (/does not support your platform/.test(String(e && e.message))) return "@lydell/node-pty has no prebuilt binary for " + process.platform + "-" + process.arch + ": the pty tests need one (serve with --tcp there)";
+  }
   return "";
 }
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { openLink } from "../../host/link/open";
-import { flash, testCommand } from "../../host/cli/commands";
+import { flash, testCommand, BOOT_FILES } from "../../host/cli/commands";
 import { simPtyCommand } from "../../host/cli/sim-pty";
 import { listenPty } from "../../host/virtual-board/transports/pty";
 import { createVirtualBoard } from "../../host/virtual-board/index";
@@ -18,11 +18,16 @@ import { ptyUnavailable, quiet, sleep, until } from "./bindings";
 const skip = ptyUnavailable() || undefined;
 const req = createRequire(import.meta.url);
 
+/** The code the driver's boot file (one of .boot0-.boot3) runs. */
 function bootedFile(vb: ReturnType<typeof createVirtualBoard>): string {
   var files = (vb.runtime as any).flash.files as Map<string, Uint8Array>;
-  var boot = Buffer.from(files.get(".bootcde")!).toString("latin1");
-  var slot = /read\("([^"]+)"\)/.exec(boot)![1];
-  return Buffer.from(files.get(slot)!).toString("latin1");
+  var slots: string[] = [];
+  for (const f of BOOT_FILES) {
+    var m = files.has(f) && /read\("(espdma\.[ab])"\)/.exec(Buffer.from(files.get(f)!).toString("latin1"));
+    if (m) slots.push(m[1]);
+  }
+  assert.equal(slots.length, 1, "one boot file runs the driver");
+  return Buffer.from(files.get(slots[0])!).toString("latin1");
 }
 
 describe("faults on a pseudo-terminal", { skip }, () => {

@@ -89,7 +89,8 @@ for (const b of bindings) {
       }
     });
 
-    test("baud rate and line settings do not matter (a USB CDC board ignores them)", { skip: b.name === "tcp" ? "TCP has no line settings" : undefined }, async () => {
+    // TCP has no line settings.
+    if (b.name !== "tcp") test("baud rate does not matter (a USB CDC board ignores it)", async () => {
       var s = await b.serve();
       try {
         for (const baud of [300, 9600, 115200, 921600]) {

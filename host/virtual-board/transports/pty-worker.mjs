@@ -4,7 +4,8 @@
 // so the worker starts without a loader.
 //
 // The master is non-blocking (openpty in pty.ts); reads and writes go through node:fs and
-// wait a little on EAGAIN. What a USB CDC board does, this side does:
+// wait a little on EAGAIN (a poll, not an event: serialport's uv_poll addon cannot be used
+// from a worker while the main thread uses it too). What a USB CDC board does, this side does:
 // - baud rate and line settings are the host's termios on the slave: the master never looks;
 // - a hang-up (the host closed its end; the master then reads EIO) is a disconnect: output
 //   is dropped until a host opens the port again, and what the last host left unread is
@@ -13,15 +14,14 @@
 //   whose input buffer stays full NAKs on USB.
 import { parentPort, workerData } from "node:worker_threads";
 import fs from "node:fs";
-import { promisify } from "node:util";
-
-const read = promisify(fs.read), write = promisify(fs.write);
 const flag = new Int32Array(workerData.interrupt);
 const master = workerData.master, slavePath = workerData.path;
-/** Wait after EAGAIN while a host has the port open (ms): the added latency, at most. */
-const IDLE_POLL_MS = 2;
+/** Longest wait after EAGAIN while a host has the port open (ms): the most a byte waits. */
+const IDLE_POLL_MAX_MS = 20;
+/** Wait before retrying a write the pty did not take (ms). */
+const WRITE_RETRY_MS = 2;
 /** While nobody has the port open, how often to look whether someone opened it (ms). */
-const RECONNECT_POLL_MS = 20;
+const RECONNECT_POLL_MS = 50;
 
 let connected = false, held = false, closing = false, writing = false;
 const outq = [];
@@ -37,16 +37,19 @@ function setConnected(on) {
 
 async function readLoop() {
   const buf = Buffer.alloc(4096);
+  let idle = 0;
   while (!closing) {
     if (held) { await sleep(RECONNECT_POLL_MS); continue; }
     let n;
     try {
-      n = (await read(master, buf, 0, buf.length, null)).bytesRead;
+      n = fs.readSync(master, buf, 0, buf.length, null);
     } catch (e) {
       if (closing) return;
       if (e.code === "EAGAIN" || e.code === "EWOULDBLOCK" || e.code === "EINTR") {
         if (!connected) setConnected(true);
-        await sleep(IDLE_POLL_MS);
+        // Nothing to read: wait, longer the longer the line stays quiet (a byte after a
+        // pause waits up to IDLE_POLL_MAX_MS; a busy line is read at once).
+        await sleep(Math.min(IDLE_POLL_MAX_MS, 1 + (idle++ >> 3)));
       } else if (e.code === "EIO") {
         if (connected) hangUp();
         await sleep(RECONNECT_POLL_MS);
@@ -56,6 +59,7 @@ async function readLoop() {
       }
       continue;
     }
+    idle = 0;
     if (!n) continue;
     if (!connected) setConnected(true);
     const d = Buffer.from(buf.subarray(0, n));
@@ -85,11 +89,11 @@ async function pump() {
   while (outq.length && connected && !closing) {
     const d = outq[0];
     try {
-      const n = (await write(master, d, 0, d.length, null)).bytesWritten;
+      const n = fs.writeSync(master, d, 0, d.length, null);
       if (n < d.length) outq[0] = d.subarray(n);
       else outq.shift();
     } catch (e) {
-      if (e.code === "EAGAIN" || e.code === "EWOULDBLOCK" || e.code === "EINTR") await sleep(IDLE_POLL_MS);
+      if (e.code === "EAGAIN" || e.code === "EWOULDBLOCK" || e.code === "EINTR") await sleep(WRITE_RETRY_MS);
       else outq.length = 0; // EIO: the host closed; the read loop sees the hang-up
     }
   }
