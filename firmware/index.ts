@@ -18,7 +18,7 @@ var board: Engine | null = null, chosen: string | undefined;
  * reports a name of its own, and `process.env.BOARD = ..` has no effect (Espruino rebuilds
  * process.env on every read). */
 export function setup(opts: { board?: string }): void {
-  if (board) fail("EBUSY", "setup() after first use: call espdma.setup({board}) before requestChannel/alloc/pace");
+  if (board) fail("EBUSY", "setup() after first use: call it before requestChannel/alloc/pace");
   if (!opts || typeof opts !== "object") inval("setup({board: \"pico\"})");
   // An unknown name fails here, listing the known ones.
   if (opts.board !== undefined) boardRow(null, String(opts.board));

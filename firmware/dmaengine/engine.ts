@@ -54,11 +54,11 @@ Engine.prototype = {
   alloc: function (this: Engine, n: number): Uint8Array {
     if (!isWholePositive(n)) inval("alloc(n): n > 0 whole bytes");
     var f = this._f, b: any, addr: number;
-    if (!f.alloc && typeof Uint8Array === "undefined") fail("ENOSYS", "alloc: no typed arrays in this engine: give the Platform an alloc(n)");
+    if (!f.alloc && typeof Uint8Array === "undefined") fail("ENOSYS", "alloc: no typed arrays here: give the Platform an alloc(n)");
     b = f.alloc ? f.alloc(n) : new Uint8Array(n);
     addr = f.addressOf(b);
     // Not flat, misaligned, or outside DMA-reachable RAM (CCM on the F407).
-    if (!addr || addr & 3 || b.byteLength !== n || !this._p.reachable(addr, n)) fail("ENOMEM", "alloc(" + n + "): no flat, aligned block in DMA-reachable RAM: " + (f.alloc ? "alloc DMA buffers first" : "give the Platform an alloc(n)"));
+    if (!addr || addr & 3 || b.byteLength !== n || !this._p.reachable(addr, n)) fail("ENOMEM", "alloc(" + n + "): no flat, aligned block in DMA-reachable RAM: give the Platform an alloc(n) that makes one");
     return b;
   },
 

@@ -15,7 +15,7 @@ export function boardRow(platform: Platform | null, boardName?: string): any[] {
     if (b[0] === n || b[1].toLowerCase() === n) return b;
     names += " " + b[0];
   }
-  fail("ENODEV", "no espdma driver for board \"" + n + "\": espdma.setup({board: name}) with one of" + names);
+  fail("ENODEV", "no espdma driver for board \"" + n + "\": setup({board}) with one of" + names);
 }
 
 /** The DMA provider for the board: stream DMA on F2/F4, channel DMA on F1. */

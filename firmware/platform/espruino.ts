@@ -38,9 +38,9 @@ function flatAlloc(n: number): any {
   for (var s = n + 3; ; s = 64) {
     var m = (process as any).memory(), free = m.free * m.blocksize;
     // The data, plus a header block and one block of slack for the ArrayBuffer and the view.
-    if (s + 3 * m.blocksize > free) fail("ENOMEM", "alloc(" + n + "): " + free + " bytes free (process.memory(): " + m.free + " blocks of " + m.blocksize + "): free memory or ask for less");
+    if (s + 3 * m.blocksize > free) fail("ENOMEM", "alloc(" + n + "): only " + free + " bytes free (" + m.free + " blocks of " + m.blocksize + "): free memory or ask less");
     var b = new Uint8Array(s), a = E.getAddressOf(b, true);
     if (a) return b.subarray(a = (4 - (a & 3)) & 3, a + n);
-    if (s >= 64) fail("ENOMEM", "alloc(" + n + "): no flat block of " + s + " bytes in " + free + " bytes free (fragmented): alloc DMA buffers early, E.defrag() while no DMA runs");
+    if (s >= 64) fail("ENOMEM", "alloc(" + n + "): no flat block in " + free + " bytes free (fragmented): alloc DMA buffers early");
   }
 }
