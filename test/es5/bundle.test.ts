@@ -234,7 +234,8 @@ describe("minification keeps the public API", () => {
         residue: () => 0, pause() {}, resume() {}, poll: () => [], dump: () => "",
       };
       var platform = {
-        peek32: () => 0, poke32() {}, addressOf: () => 0x20000000, setTimeout: () => 1, clearTimeout() {}, now: () => 0,
+        // (distinct addresses per buffer length: memcpy refuses overlapping buffers)
+        peek32: () => 0, poke32() {}, addressOf: (b: any) => 0x20000000 + b.length * 16, setTimeout: () => 1, clearTimeout() {}, now: () => 0,
         report() {}, warn() {}, boardName: () => "X",
       };
       var engine = m.createEngine(platform, provider);
@@ -244,8 +245,8 @@ describe("minification keeps the public API", () => {
       for (var c of ["config", "prepMemcpy", "prepSlaveSg", "prepCyclic", "issuePending", "txStatus", "pause", "resume", "terminateAsync", "terminateAll", "synchronize", "terminateSync", "release"]) {
         assert.equal(typeof ch[c], "function", "channel." + c);
       }
-      var buf = new Uint8Array(8);
-      var tx = ch.prepMemcpy(buf, buf, 8);
+      var buf = new Uint8Array(8), src = new Uint8Array(16);
+      var tx = ch.prepMemcpy(buf, src, 8);
       assert.equal(typeof tx.submit, "function");
       assert.equal(JSON.stringify(ch.txStatus(tx.submit())), '{"status":"in_progress","residue":8}'); // another realm: compare as JSON
     });
