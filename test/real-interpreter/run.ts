@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { createVirtualBoard } from "../../host/virtual-board/index";
 import type { FlashFiles } from "../../host/virtual-board/runtime/storage";
+import { bootCode, BOOT_FILES } from "../../host/cli/flash";
 
 var HERE = dirname(fileURLToPath(import.meta.url));
 export var GOLDEN = join(HERE, "readme-examples.out");
@@ -37,11 +38,13 @@ export function ways(bundle: string): Way[] {
     // Written in one run, evaluated in the next (a program file stays in RAM while it runs: on
     // the Pico layout one that carries the bundle as a string runs out of memory).
     { name: "from Storage (eval)", runs: [{ file: storageWrite("espdma.a", bundle) + QUIT }, { file: standin() + "\n" + READ("espdma.a") + "\n" + examples() }] },
-    // What `espdma flash` leaves: .bootcde evaluates the slot; load() reboots into it.
+    // What `espdma flash` leaves: a boot file of its own (.boot0) evaluates the slot, the
+    // user's code in .bootcde runs after it; load() reboots into them.
+    { name: "at boot from " + BOOT_FILES[0] + " as espdma flash writes it (load())", runs: [{ file: store + storageWrite(BOOT_FILES[0], bootCode("espdma.a")) + storageWrite(".bootcde", READ("t.js")) + "load();" }] },
+    // Where earlier versions of espdma flash put it: in .bootcde itself.
     { name: "at boot from .bootcde (load())", runs: [{ file: store + storageWrite(".bootcde", READ("espdma.a") + READ("t.js")) + "load();" }] },
-    { name: "at boot from .boot0 (load())", runs: [{ file: store + storageWrite(".boot0", READ("espdma.a")) + storageWrite(".bootcde", READ("t.js")) + "load();" }] },
     // Power-on: a fresh interpreter over the same Storage, no program: the boot files run.
-    { name: "at power-on from .boot0 and .bootcde", runs: [{ file: store + storageWrite(".boot0", READ("espdma.a")) + storageWrite(".bootcde", READ("t.js")) + QUIT }, {}] },
+    { name: "at power-on from " + BOOT_FILES[0] + " and .bootcde", runs: [{ file: store + storageWrite(BOOT_FILES[0], bootCode("espdma.a")) + storageWrite(".bootcde", READ("t.js")) + QUIT }, {}] },
   ];
 }
 
