@@ -85,7 +85,7 @@ describe("bundle scan", () => {
     writeFileSync(good, 'var espdma = function (n) { var e; e = n; return n; }({});\nModules.addCached("espdma", "module.exports=espdma");\n');
     var r = spawnSync(process.execPath, ["--import", "tsx", "scripts/check-bundle.ts", bad, good], { encoding: "utf8" });
     assert.equal(r.status, 1, r.stdout + r.stderr);
-    assert.match(r.stderr, new RegExp(bad.replace(/\W/g, ".") + ":2:28: e used before its declaration at 3:5"));
+    assert.match(r.stderr, new RegExp(bad.replace(/\W/g, ".") + ":2:28: var e used before its declaration at 3:5"));
     assert.match(r.stderr, /bad\.js:3:8: Modules\.addCached\("espdma"\) runs its source at once, before espdma is defined/);
     assert.doesNotMatch(r.stderr, /good\.js/);
     assert.match(r.stdout, /good\.js: ES5 and Espruino-safe/);
@@ -172,11 +172,15 @@ var RESULT = "memcpy ok residue 0 status complete dst 1,4,7,10,13,16,19,22\nafte
 /** The ES5 engines: the command, whether it has typed arrays, and why a test is skipped when
  * it is missing (the tests never fail on a machine with only Node). */
 function onPath(cmd: string): boolean {
-  return spawnSync("sh", ["-c", "command -v " + cmd], { encoding: "utf8" }).status === 0;
+  var r = spawnSync(cmd, ["-e-not-a-file-"], { encoding: "utf8", timeout: 5000 });
+  return !(r.error && (r.error as any).code === "ENOENT");
+}
+function debian(cmd: string, pkg: string): string {
+  return cmd + " is not installed: install the Debian package " + pkg + " (apt-get install " + pkg + ", or run .ci/run) to run this test";
 }
 var ENGINES: { name: string; bin: string | undefined; typed: boolean; skip: string }[] = [
-  { name: "duktape", bin: onPath("duk") ? "duk" : undefined, typed: true, skip: "duk not found: install Debian's duktape package (.ci/run does)" },
-  { name: "mujs", bin: onPath("mujs") ? "mujs" : undefined, typed: false, skip: "mujs not found: install Debian's mujs package (.ci/run does)" },
+  { name: "duk", bin: onPath("duk") ? "duk" : undefined, typed: true, skip: debian("duk", "duktape") },
+  { name: "mujs", bin: onPath("mujs") ? "mujs" : undefined, typed: false, skip: debian("mujs", "mujs") },
   { name: "JerryScript es5.1", bin: process.env.JERRY, typed: false, skip: "set JERRY to a JerryScript 2.4 binary built with the es5.1 profile to run this (README: ES5 and Espruino)" },
 ];
 
