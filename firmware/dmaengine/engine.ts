@@ -50,17 +50,17 @@ Engine.prototype = {
     return ch;
   },
 
-  /** A flat Uint8Array of n bytes in RAM the controller can reach. */
+  /** n bytes of flat, 4-byte aligned RAM the controller can reach (a Uint8Array, or what the
+   * platform's alloc gives): the platform's own allocator if it has one, else a Uint8Array. */
   alloc: function (this: Engine, n: number): Uint8Array {
     if (!isWholePositive(n)) inval("alloc(n): n > 0 whole bytes");
-    var b: Uint8Array | undefined, addr: number | undefined;
-    try {
-      b = new Uint8Array(n);
-      addr = this._f.addressOf(b);
-    } catch (e) {}
-    // No memory, not flat, or outside DMA-reachable RAM (CCM on the F407).
-    if (!addr || !this._p.reachable(addr, n)) fail("ENOMEM", "no flat DMA-reachable " + n + " bytes: allocate DMA buffers first");
-    return b as Uint8Array;
+    var f = this._f, b: any, addr: number;
+    if (!f.alloc && typeof Uint8Array === "undefined") fail("ENOSYS", "alloc: no typed arrays here: give the Platform an alloc(n)");
+    b = f.alloc ? f.alloc(n) : new Uint8Array(n);
+    addr = f.addressOf(b);
+    // Not flat, misaligned, or outside DMA-reachable RAM (CCM on the F407).
+    if (!addr || addr & 3 || b.byteLength !== n || !this._p.reachable(addr, n)) fail("ENOMEM", "alloc(" + n + "): no flat, aligned block in DMA-reachable RAM: give the Platform an alloc(n) that makes one");
+    return b;
   },
 
   /** The core's lists per channel, then the provider's decoded registers. */

@@ -19,6 +19,11 @@ export interface Platform {
   warn(msg: string): void;
   /** The board's name as Espruino reports it (process.env.BOARD), or "" when unknown. */
   boardName(): string;
+  /** Optional: n bytes of flat, DMA-reachable memory, 4-byte aligned, as an object with
+   * `byteLength` n and indexable bytes (a Uint8Array, or what the engine has). Without it the
+   * core uses `new Uint8Array(n)`: an engine without typed arrays (JerryScript es5.1, mujs)
+   * supplies its buffers here, as an embedding would. Throws (ENOMEM) when there is no room. */
+  alloc?(n: number): any;
   /** Optional: the core says whether any transfer may touch memory now (a descriptor is active
    * or terminated but not yet synchronized). The Espruino platform uses it to refuse heap moves
    * (E.defrag, E.toFlatString) while DMA owns a buffer. Called only when the state changes. */
