@@ -22,14 +22,19 @@ export interface DmaMaster {
   readonly name: string;
   /** F4 DMA1: the peripheral port reaches APB1 only. */
   readonly periphApb1Only: boolean;
+  /** F1: a byte or half-word write reaches an APB peripheral as a word with the data on every
+   * lane (RM0008 13.3.4, RM0041 9.3.4). */
+  readonly replicatesNarrowWrites?: boolean;
 }
 
 const APB1_START = 0x40000000, APB1_END = 0x40008000;
+/** F1 APB1 + APB2 (RM0008 3.3 table 3): 0x40000000-0x40017FFF; AHB starts at 0x40018000 (SDIO). */
+const F1_APB_END = 0x40018000;
 
 export class DmaBus {
   private flashBase: number;
   private flashEnd: number;
-  constructor(board: BoardDef, private mem: Memory, private map: AddressMap, private trace: Trace) {
+  constructor(board: BoardDef, private mem: Memory, private map: AddressMap, private trace: Trace, private now: () => number) {
     this.flashBase = board.flash.base;
     this.flashEnd = board.flash.base + board.flash.size;
   }
@@ -37,6 +42,13 @@ export class DmaBus {
   /** The live heap block containing addr (its id), 0 if none. */
   ownerAt(addr: number): number {
     return this.mem.ownerAt(addr);
+  }
+
+  /** A configuration the manual leaves undefined, met by a model: recorded as a violation
+   * (kind `dma_undefined`), the model then goes on as described where it is. */
+  undefinedConfig(source: string, addr: number, detail: string): void {
+    this.mem.record({ cycle: this.now(), source: source, addr: addr >>> 0, kind: "dma_undefined", detail: detail });
+    this.trace.push("dma_undefined", { source: source, detail: detail });
   }
 
   read(m: DmaMaster, periphPort: boolean, addr: number, size: number): number {
@@ -76,6 +88,19 @@ export class DmaBus {
     if (p) {
       if (!p.clocked()) return true; // an unclocked peripheral ignores the write
       var off = addr - p.base;
+      if (size < 4 && m.replicatesNarrowWrites && addr < F1_APB_END) {
+        // "Addressing an AHB peripheral that does not support byte or halfword write
+        // operations" (RM0008 13.3.4, RM0041 9.3.4): the DMA puts the byte (half-word) on every
+        // lane of HWDATA, and the AHB/APB bridge turns any narrow write into a 32-bit APB write
+        // of that bus word at the word address: 0xB0 to offset 1 -> 0xB0B0B0B0 to offset 0.
+        // Every F1 APB peripheral sees it so; the manual names the bridge, not single
+        // peripherals. GPIO (RM0008 9.2: "must be accessed as 32-bit words") is where it bites:
+        // a byte to ODR also drives pins 8-15, a byte to BSRR also sets pins n+8.
+        var rep = size === 1 ? (value & 0xff) * 0x01010101 : (value & 0xffff) * 0x10001;
+        this.trace.push("byte_lanes_replicated", { master: m.name, addr: addr, size: size, value: value >>> 0, word: rep >>> 0 });
+        p.write32(off & ~3, rep >>> 0);
+        return true;
+      }
       if (size === 4) p.write32(off, value >>> 0);
       else {
         var sh = (off & 3) * 8, mask = size === 1 ? 0xff : 0xffff;
