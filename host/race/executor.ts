@@ -18,7 +18,7 @@ import type { BoardDef } from "../../boards/types";
 import type { CallbackAction, ChannelKind, RaceCase, Step } from "./program";
 import { RaceFailure } from "./invariants";
 import type { Mutant } from "./mutants";
-import { createWorld, gpioAddr, pacingTimer, startPacing } from "./world";
+import { createWorld, gpioAddr, gpioWidths, pacingTimer, startPacing } from "./world";
 import type { World } from "./world";
 import { enabledStreamsTouching } from "./hw-inspect";
 import type { HwStream } from "./hw-inspect";
@@ -141,7 +141,8 @@ export class Executor {
         var t = pacingTimer(this.board, kind);
         if (!t) throw new Error("no pacing timer for " + kind + " on " + this.board.name);
         api = this.w.engine.requestChannel({ request: t.updateRequest, dir: kind });
-        api.config({ periphAddr: gpioAddr(this.board, kind), periphWidth: 1, memWidth: 1 });
+        var wd = gpioWidths(this.board, kind);
+        api.config({ periphAddr: gpioAddr(this.board, kind), periphWidth: wd.periphWidth, memWidth: wd.memWidth });
         if (!paced[t.name]) { startPacing(this.w, t, PACE_HZ); paced[t.name] = true; }
       }
       if (this.mutant && this.mutant.wrapChannel) this.mutant.wrapChannel(api, this.w);
