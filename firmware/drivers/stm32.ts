@@ -268,7 +268,7 @@ export function createStm(P: Platform, board: any[]): Provider {
       // F1: a byte or half-word DMA write reaches an APB peripheral on every byte lane (RM0008
       // 13.3.4): to GPIO (0x40010800-0x400123FF, words only, RM0008 9.2) it drives other pins.
       if (!f4 && m2p && pw < 4 && par >= 0x40010800 && par < 0x40012400) {
-        inval("F1 GPIO: use periphWidth 4 (a " + pw + "-byte DMA write reaches all 4 byte lanes, RM0008 13.3.4); memWidth " + mw + " is zero-extended");
+        inval("F1 GPIO: use periphWidth 4 (narrower writes hit all byte lanes)");
       }
       if (cyc && f4) {
         // Periods are reported when their bytes are in memory: peripheral to memory, a period
@@ -278,7 +278,7 @@ export function createStm(P: Platform, board: any[]): Provider {
         var ahead = fifo ? 16 : pw;
         var plen = req.periodLen || 0;
         if ((thr && plen % thr) || (m2p && segs[0].len - plen < ahead)) {
-          inval("cyclic: " + (thr ? "periodLen a multiple of " + thr + " bytes (fifo " + fifo + " quarters)" : "a ring at least periodLen + " + ahead + " bytes (the controller reads ahead)"));
+          inval("cyclic: " + (thr ? "periodLen a multiple of " + thr : "ring >= periodLen + " + ahead + " (read-ahead)"));
         }
       }
       for (var i = 0; i < segs.length; i++) {

@@ -9,8 +9,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { driversOnlyBytes, bundleBytes } from "./size";
 
-var BUDGET = 5500;
-var BUNDLE_CEILING = 14200;
+var BUDGET = 5950;
+var BUNDLE_CEILING = 14700;
 
 test("the whole bundle stays within " + BUNDLE_CEILING + " minified bytes", async () => {
   var n = await bundleBytes();
