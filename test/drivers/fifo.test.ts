@@ -108,3 +108,13 @@ describe("F1 GPIO takes 32-bit writes (RM0008 13.3.4)", () => {
     ch.release();
   });
 });
+
+describe("espdma race --fifo", () => {
+  test("refused on an F1 board with a message naming the F4 boards; accepted on pico", async () => {
+    const { raceAction, RaceUsageError } = await import("../../host/race/command");
+    assert.throws(() => raceAction({ board: "original", fifo: true, schedules: "1", mutant: "none" }, () => {}), (e: any) => e instanceof RaceUsageError && /--fifo needs an F4 board/.test(e.message));
+    var lines: string[] = [];
+    assert.equal(raceAction({ board: "pico", fifo: true, schedules: "5", mutant: "none", json: true }, (l) => lines.push(l)), 0);
+    assert.equal(JSON.parse(lines[0]).violations, 0);
+  });
+});

@@ -34,9 +34,18 @@ const F1_APB_END = 0x40018000;
 export class DmaBus {
   private flashBase: number;
   private flashEnd: number;
+  /** F405/F407: DMA1's memory port has no path to the AHB1/APB peripherals (RM0090 figure 1,
+   * bus matrix; AN4031 2.1): there it gets a bus error. */
+  private dma1MemNoPeriph: boolean;
   constructor(board: BoardDef, private mem: Memory, private map: AddressMap, private trace: Trace, private now: () => number) {
     this.flashBase = board.flash.base;
     this.flashEnd = board.flash.base + board.flash.size;
+    this.dma1MemNoPeriph = /^STM32F40[57]/.test(board.mcu);
+  }
+
+  private blocked(m: DmaMaster, periphPort: boolean, addr: number, size: number): boolean {
+    if (periphPort) return m.periphApb1Only && !(addr >= APB1_START && addr + size <= APB1_END);
+    return this.dma1MemNoPeriph && m.name === "DMA1" && inPeripheralSpace(addr);
   }
 
   /** The live heap block containing addr (its id), 0 if none. */
@@ -53,7 +62,7 @@ export class DmaBus {
 
   read(m: DmaMaster, periphPort: boolean, addr: number, size: number): number {
     addr = addr >>> 0;
-    if (periphPort && m.periphApb1Only && !(addr >= APB1_START && addr + size <= APB1_END)) return -1;
+    if (this.blocked(m, periphPort, addr, size)) return -1;
     var r = this.mem.regionAt(addr);
     if (r) {
       if (!r.def.dma || !r.contains(addr + size - 1)) return -1;
@@ -77,7 +86,7 @@ export class DmaBus {
   /** `owner`: id of the heap block the transfer's destination started in (0: unknown). */
   write(m: DmaMaster, periphPort: boolean, addr: number, size: number, value: number, source: string, owner: number): boolean {
     addr = addr >>> 0;
-    if (periphPort && m.periphApb1Only && !(addr >= APB1_START && addr + size <= APB1_END)) return false;
+    if (this.blocked(m, periphPort, addr, size)) return false;
     var r = this.mem.regionAt(addr);
     if (r) {
       if (!r.def.dma || !r.contains(addr + size - 1)) return false;

@@ -60,3 +60,17 @@ describe("F1: a byte or half-word DMA write reaches an APB peripheral on every l
     assert.equal(m.read32(0x40020014), 0xab);
   });
 });
+
+describe("F405/F407: DMA1's memory port does not reach the peripherals (RM0090 figure 1)", () => {
+  test("a DMA1 stream with its memory address in GPIO space gets a bus error (TEIF); on the F401 it does not", async () => {
+    const { f4discovery } = await import("./helpers");
+    for (const [b, want] of [[f4discovery, f4.TEIF], [pico, 0]] as const) {
+      var m = mcuFor(b);
+      m.write32(RCC_F4 + 0x30, 1 | (1 << 21)); // GPIOAEN, DMA1EN
+      m.write32(RCC_F4 + 0x40, 1); // TIM2EN: APB1, what DMA1's peripheral port reaches
+      // DMA1 stream 1 channel 3 (TIM2_UP), memory to peripheral: M0AR = GPIOA IDR, PAR = TIM2 ARR.
+      startStream(m, 0x40026000, 1, { par: 0x4000002c, m0ar: 0x40020010, ndtr: 1, cr: (3 << f4.CR_CHSEL_SHIFT) | (1 << f4.CR_DIR_SHIFT) });
+      assert.equal((m.read32(0x40026000) >>> f4.flagShift(1)) & f4.TEIF, want, b.name);
+    }
+  });
+});
