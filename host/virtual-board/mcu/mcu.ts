@@ -57,7 +57,7 @@ export class VirtualMcu implements Mcu {
     };
     this.memory = new Memory(board, this.tracer, this.ctx.now);
     this.heap = new HeapImpl(this.memory, board);
-    this.dmaBus = new DmaBus(board, this.memory, this.map, this.tracer);
+    this.dmaBus = new DmaBus(board, this.memory, this.map, this.tracer, this.ctx.now);
     this.rcc = new Rcc(board, this.ctx);
     this.map.add(this.rcc);
     for (var d of board.dma) {
