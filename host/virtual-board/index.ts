@@ -54,6 +54,9 @@ export interface VirtualBoardOptions {
   bundle?: string;
   /** Called with everything the board prints (also available through repl.onOutput). */
   onOutput?: (text: string) => void;
+  /** "simulated" (default: deterministic) or "realtime" (timers and getTime() follow the
+   * wall clock: `espdma repl`, `espdma sim`). A `repl.pace` of "realtime" implies it. */
+  clock?: "simulated" | "realtime";
 }
 
 export interface VirtualBoard {
@@ -87,7 +90,8 @@ export function createMcu(opts: Omit<VirtualMcuOptions, "board"> & { board: Boar
 export function createVirtualBoard(opts: VirtualBoardOptions): VirtualBoard {
   var board = resolveBoard(opts.board);
   var mcu = newMcu({ board, seed: opts.seed, schedule: opts.schedule, traceBus: opts.traceBus });
-  var loop = new EventLoop(mcu);
+  var clock = opts.clock ?? (opts.repl && opts.repl.pace === "realtime" ? "realtime" : "simulated");
+  var loop = new EventLoop(mcu, { clock });
   var repl: Repl | undefined;
   var runtime = new Runtime({ mcu, loop, flash: opts.flash, write: (t) => { if (repl) repl.print(t); } });
   repl = new Repl(runtime, opts.repl);
