@@ -4,6 +4,7 @@
 import { Command, Option } from "commander";
 import { boardsCommand, CliError, flashCommand, portsCommand, simCommand, stdio, testCommand } from "./commands";
 import { replCommand, execCommand } from "./repl";
+import { onUserInterrupt } from "../virtual-board/transports/interrupt";
 import { jsonError } from "./report";
 import { target } from "./commands";
 import { scenarios } from "../scenarios/catalog";
@@ -63,7 +64,8 @@ export function program(): Command {
     .option("--seed <n>", "scheduler seed")
     .action(async (o) => {
       var s = await simCommand(o);
-      await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+      // Until the user's Ctrl-C (not a SIGINT the board's Ctrl-C handling sent itself).
+      await new Promise<void>((resolve) => { var off = onUserInterrupt(() => { off(); resolve(); }); });
       await s.close();
     });
 

@@ -177,3 +177,29 @@ test("espdma repl: Ctrl-C stops running code on the virtual board, a loop that t
     await s.until(/=40\r\n>$/); // the interval is gone, the board answers
   } finally { s.kill(); }
 });
+
+test("espdma sim: a client's Ctrl-C stops a loop that touches nothing; the sim keeps serving", { timeout: 60000 }, async () => {
+  var port = 20000 + (process.pid % 20000);
+  var s = cli(["sim", "--tcp", "127.0.0.1:" + port]);
+  try {
+    var t0 = Date.now();
+    var net = await import("node:net");
+    var sock: any;
+    while (!sock && Date.now() - t0 < 20000) {
+      sock = await new Promise((res) => { var c = net.connect(port, "127.0.0.1"); c.once("connect", () => res(c)); c.once("error", () => setTimeout(() => res(null), 100)); });
+    }
+    assert.ok(sock, "sim listening");
+    var got = "";
+    sock.on("data", (b: Buffer) => (got += b.toString("latin1")));
+    sock.write("while (true) {}\r");
+    await new Promise((r) => setTimeout(r, 300));
+    var sent = Date.now();
+    sock.write("\x03");
+    while (!/Execution Interrupted/.test(got) && Date.now() - sent < 15000) await new Promise((r) => setTimeout(r, 20));
+    assert.match(got, /Execution Interrupted\r\n/); // the 20 s watchdog would come later
+    sock.write("6*7\r");
+    while (!/=42/.test(got) && Date.now() - sent < 20000) await new Promise((r) => setTimeout(r, 20));
+    assert.match(got, /=42/);
+    sock.destroy();
+  } finally { s.kill(); }
+});

@@ -1,7 +1,8 @@
 // Espruino's REPL on a byte stream (jsinteractive.c): `>` prompt, echo of typed characters,
 // a line that contains DLE (0x10) is neither echoed nor answered with `=value`, Ctrl-C (0x03)
-// interrupts code still running a SysTick after it arrived (on receipt, on any transport) and
-// clears the input line, input continues on `:` lines until its brackets balance, results
+// interrupts code still running a SysTick after it arrived (on receipt: code that is already
+// running sees it only from a transport on another thread, see transports/) and clears the
+// input line, input continues on `:` lines until its brackets balance, results
 // print as `=value`, and XOFF (0x13) / XON (0x11) go out as the input buffer fills and drains
 // (jsdevices.c: XOFF above 6/8 of the buffer, XON below 3/8). Timers run between input lines.
 

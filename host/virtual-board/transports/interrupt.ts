@@ -1,7 +1,8 @@
 // Control blocks for Ctrl-C across threads (see interrupt-raise.mjs), and the process's SIGINT
 // handling while one is in use: a SIGINT the process sent itself to stop busy board code is
 // swallowed if that code had already ended; any other SIGINT goes to onUserInterrupt()
-// handlers, or, with none, ends the process as Node's default would (exit code 130).
+// handlers, or to the process's other SIGINT listeners, or, with none, ends the process as
+// Node's default would (exit code 130).
 import { BLOCK_WORDS, raiseCtrlC } from "./interrupt-raise.mjs";
 
 export { raiseCtrlC };
@@ -15,6 +16,8 @@ function onSigint(): void {
     if (Atomics.load(b, 2) > 0) { Atomics.sub(b, 2, 1); return; }
   }
   if (userHandlers.length) { for (const f of userHandlers.slice()) f(); return; }
+  // Someone else listens (a test runner, a host program): leave it to them.
+  if (process.listenerCount("SIGINT") > 1) return;
   process.exit(130);
 }
 
