@@ -10,7 +10,7 @@ import { crc32 } from "../link/crc32";
 import { readCode, jsString } from "../link/code";
 import { DLE, CTRL_C } from "../link/repl-client";
 import { runScenarios, RunReport, selectScenarios } from "../scenarios/runner";
-import { driverSource, ensureBuilt, DRIVER } from "../scenarios/bundle";
+import { driverSource, ensureBuilt, DRIVER, DRIVER_NRF52 } from "../scenarios/bundle";
 import { jsonError, jsonReport, junitReport, tableReport } from "./report";
 
 export class CliError extends Error {
@@ -335,7 +335,8 @@ export function hex8(n: number): string {
 export async function flashCommand(o: FlashOptions, io: Io = stdio): Promise<number> {
   var t = target(o);
   if (o.board && !findBoard(o.board)) throw new CliError("Unknown board " + JSON.stringify(o.board) + ": use one of " + boards.map((b) => b.name).join(", ") + ".");
-  var file = o.file ?? DRIVER;
+  var fb = o.board ? findBoard(o.board) : t.virtual ? findBoard(t.virtual) : undefined;
+  var file = o.file ?? (fb && fb.family === "NRF52" ? DRIVER_NRF52 : DRIVER);
   if (!o.file) ensureBuilt((s) => io.err(s));
   if (!existsSync(file)) throw new CliError("No such file " + file + ".");
   var code = readCode(file);
@@ -355,7 +356,9 @@ export async function flashCommand(o: FlashOptions, io: Io = stdio): Promise<num
 export function boardsCommand(o: { json?: boolean }, io: Io = stdio): number {
   var rows = boards.map((b) => ({
     name: b.name, title: b.title, mcu: b.mcu, family: b.family, board: b.envBoard[0],
-    dma: b.dma.map((d) => d.name + " (" + d.count + " " + (d.kind === "stream" ? "streams" : "channels") + ")").join(", "),
+    dma: b.nrf52
+      ? "EasyDMA " + b.nrf52.peripherals.map((d) => d.name + (d.espruino ? "*" : "")).join(" ") + " (*: Espruino uses it)"
+      : b.dma.map((d) => d.name + " (" + d.count + " " + (d.kind === "stream" ? "streams" : "channels") + ")").join(", "),
     ramKB: b.ram.filter((r) => r.dma).reduce((n, r) => n + r.size, 0) / 1024,
   }));
   if (o.json) io.out(JSON.stringify(rows));

@@ -6,8 +6,8 @@ import { readCode } from "../link/code";
 import type { Readable, Writable } from "node:stream";
 import { openLink, LinkTarget } from "../link/open";
 import { relative } from "node:path";
-import { createVirtualBoard } from "../virtual-board/index";
-import { driverSource, ensureBuilt, DRIVER, ROOT } from "../scenarios/bundle";
+import { createVirtualBoard, resolveBoard } from "../virtual-board/index";
+import { driverSource, ensureBuilt, DRIVER, DRIVER_NRF52, ROOT } from "../scenarios/bundle";
 
 export const QUIT = 0x1d; // Ctrl-]
 
@@ -24,9 +24,10 @@ export interface ReplIo {
 export async function replCommand(t: LinkTarget, io: ReplIo, log: (s: string) => void = () => {}): Promise<void> {
   if (t.port || t.board) return replSession(t, io);
   ensureBuilt(log);
-  var vb = createVirtualBoard({ board: t.virtual ?? "pico", seed: t.seed, schedule: t.schedule, bundle: driverSource() });
+  var b = resolveBoard(t.virtual ?? "pico");
+  var vb = createVirtualBoard({ board: b, seed: t.seed, schedule: t.schedule, bundle: driverSource(b.family) });
   try {
-    await replSession({ ...t, board: vb }, io, " (driver " + relative(ROOT, DRIVER).replace(/\\/g, "/") + " loaded as if flashed: espdma is defined)");
+    await replSession({ ...t, board: vb }, io, " (driver " + relative(ROOT, b.family === "NRF52" ? DRIVER_NRF52 : DRIVER).replace(/\\/g, "/") + " loaded as if flashed: espdma is defined)");
   } finally {
     vb.close();
   }
