@@ -128,9 +128,13 @@ export function createNrf52(P: Platform, board: any[]): Provider {
 
   /** The stopped event within ms, then clear the events; else ETIMEDOUT. */
   function stopped(c: any, ms: number): void {
-    if (c._stop && !waitEv(c, c._k[4], ms)) fail("ETIMEDOUT", c.name + " did not stop: buffers stay in use; retry synchronize()");
+    // (Disabled by someone else meanwhile - analogRead() waits for STOPPED before it disables.)
+    if (c._stop && rd(c._b + 0x500) && !waitEv(c, c._k[4], ms)) fail("ETIMEDOUT", c.name + " did not stop: buffers stay in use; retry synchronize()");
     var k = c._k;
     [k[2], k[3], k[4], 0x110, 0x114].forEach(function (o) { wr(c._b + o, 0); });
+    // Stopped: disabled until the next start (an idle UARTE or SAADC would hold its clocks, PS
+    // v1.4 35.x / 37.x; Espruino's own analogRead() disables the SAADC after use too).
+    if (c._run) wr(c._b + 0x500, 0);
     c._run = c._stop = false;
   }
 
