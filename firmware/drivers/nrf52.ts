@@ -21,7 +21,8 @@
 //   PWM and I2S have no AMOUNT register, so their buffer in progress counts whole.
 //
 // A channel's fields: _b base, _k kind row (KINDS), _used, _hw descriptor on the hardware, _i
-// buffer the hardware fills, _ld buffer whose pointer is in PTR, _run started and not stopped, _stop stop task given, _en ENABLE
+// buffer the hardware fills, _ld buffer whose pointer is in PTR, _tx the descriptor terminateAll
+// took off (until synchronize), _run started and not stopped, _stop stop task given, _en ENABLE
 // value. A descriptor's: _a addresses, _n items per buffer, _cyc, _u bytes per item, _res.
 
 import type { Platform } from "../platform/platform";
@@ -131,6 +132,9 @@ export function createNrf52(P: Platform, board: any[]): Provider {
     // (Disabled by someone else meanwhile - analogRead() waits for STOPPED before it disables.)
     if (c._stop && rd(c._b + 0x500) && !waitEv(c, c._k[4], ms)) fail("ETIMEDOUT", c.name + " did not stop: buffers stay in use; retry synchronize()");
     var k = c._k;
+    // The terminated transfer's residue, exact now that it stopped (AMOUNT is final).
+    if (c._tx) c._tx._res = left(c, c._tx);
+    c._tx = null;
     [k[2], k[3], k[4], 0x110, 0x114].forEach(function (o) { wr(c._b + o, 0); });
     // Stopped: disabled until the next start (an idle UARTE or SAADC would hold its clocks, PS
     // v1.4 35.x / 37.x; Espruino's own analogRead() disables the SAADC after use too).
@@ -263,6 +267,8 @@ export function createNrf52(P: Platform, board: any[]): Provider {
 
     terminateAll: function (c: any): void {
       stop(c);
+      // Its residue is read live until synchronize() has seen the stop (contract, residue()).
+      if (c._hw) c._tx = c._hw;
       c._hw = null;
     },
 
@@ -271,7 +277,7 @@ export function createNrf52(P: Platform, board: any[]): Provider {
     },
 
     residue: function (c: any, h: any): number {
-      return h === c._hw ? left(c, h) : h._res;
+      return h === c._hw || h === c._tx ? left(c, h) : h._res;
     },
 
     pause: function (c: any): void {

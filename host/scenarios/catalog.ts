@@ -341,7 +341,9 @@ export const scenarios: Scenario[] = [
     timeoutMs: 8000,
     program(ctx) {
       return [
-        ...capture(ctx.board, "c", "t", 4096, 1000),
+        // (Puck.js has about 250 variable blocks free with driver and agent loaded as text:
+        // 1 KB there, still 65 ms of SAADC samples at its slowest timer rate.)
+        ...capture(ctx.board, "c", "t", ctx.board.nrf52 ? 1024 : 4096, 1000),
         { op: "wait", ms: 2 },
         { op: "terminateSync", ch: "c", fails: true }, en(ctx.board, "c"),
         { op: "addr", buf: "t_dst" }, { op: "free", buf: "t_dst" }, { op: "gc" },

@@ -136,13 +136,14 @@ describe("UARTE: STOPRX, trailing bytes and RXTO", () => {
   test("terminateSync waits for RXTO: the trailing bytes land before it returns, none after", () => {
     var r = rig("banglejs2"), { c, u } = uart(r, "UARTE1"), b = r.p.directAlloc(1000);
     b.fill(0);
-    c.prepSlaveSg([b], "dev2mem").submit();
+    var ck = c.prepSlaveSg([b], "dev2mem").submit();
     c.issuePending();
     r.loop.runUntil(5);
     var before = b.filter((x: number) => x !== 0).length;
     c.terminateSync();
     var after = b.filter((x: number) => x !== 0).length, w = u.writes;
     assert.equal(after, before + 4, "the PS's four bytes after STOPRX landed before synchronize returned");
+    assert.deepEqual(c.txStatus(ck), { status: "aborted", residue: 1000 - after }, "residue from RXD.AMOUNT once stopped");
     r.loop.runUntil(20);
     assert.equal(u.writes, w, "no write after RXTO");
     c.release();
