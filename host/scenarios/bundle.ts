@@ -19,6 +19,8 @@ function packageRoot(dir: string): string {
   }
 }
 export const DRIVER = join(ROOT, "dist", "espdma.min.js");
+/** The nRF52 boards' bundle (firmware/index-nrf52.ts). */
+export const DRIVER_NRF52 = join(ROOT, "dist", "espdma-nrf52.min.js");
 const AGENT = join(ROOT, "dist", "espdma-agent.min.js");
 
 export class BuildError extends Error {}
@@ -45,6 +47,7 @@ export function newestSource(root = ROOT): { path: string; mtimeMs: number } | n
 /** Why dist/ must be (re)built, or null when it is up to date. */
 export function staleReason(root = ROOT): string | null {
   var outs = [join(root, "dist", "espdma.min.js"), join(root, "dist", "espdma.js")];
+  if (existsSync(join(root, "firmware", "index-nrf52.ts"))) outs.push(join(root, "dist", "espdma-nrf52.min.js"));
   if (existsSync(join(root, "firmware", "agent", "index.ts"))) outs.push(join(root, "dist", "espdma-agent.min.js"));
   var oldest = Infinity;
   for (const o of outs) {
@@ -66,7 +69,7 @@ export function ensureBuilt(log: (s: string) => void = () => {}): void {
   log(why + ": building (npm run build)...");
   var r = spawnSync(process.execPath, [rollup, "-c", "rollup.config.js"], { cwd: ROOT, encoding: "utf8" });
   // Only missing output is a failure: a source dated in the future (clock skew) stays "newer".
-  if (r.status !== 0 || !existsSync(DRIVER)) throw new BuildError("Building the firmware failed: run `npm run build` to see why.\n" + (r.stderr || "").slice(-2000));
+  if (r.status !== 0 || staleReason()?.endsWith(" missing")) throw new BuildError("Building the firmware failed: run `npm run build` to see why.\n" + (r.stderr || "").slice(-2000));
 }
 
 var agentCache: string | null = null;
@@ -91,6 +94,7 @@ export async function agentSource(): Promise<string> {
   return agentCache;
 }
 
-export function driverSource(): string {
-  return readCode(DRIVER);
+/** The driver bundle for a board family (the nRF52 boards have their own). */
+export function driverSource(family?: string): string {
+  return readCode(family === "NRF52" ? DRIVER_NRF52 : DRIVER);
 }
