@@ -93,7 +93,7 @@ describe("espdma command", () => {
     assert.equal(r.code, 2);
     var o = JSON.parse(r.out);
     assert.deepEqual(Object.keys(o), ["board", "scenarios", "passed", "failed", "error"]);
-    assert.match(o.error, /failed to load \(Uncaught Error: boom at load\)/);
+    assert.match(o.error, /does not load on the virtual pico \(Uncaught Error: boom at load\)/);
     assert.match(r.err, /boom at load/);
   });
 

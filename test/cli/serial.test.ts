@@ -156,7 +156,7 @@ describe("espdma ports", () => {
     assert.deepEqual([p.path, p.manufacturer, p.vendorId, p.productId], ["/dev/ttyACM7", "Espruino", "0483", "5740"]);
     io = capture();
     await portsCommand({}, io, { binding: MockBinding });
-    assert.ok(io.outText.some((l) => /^\/dev\/ttyACM7\s+Espruino\s+0483:5740$/.test(l)), io.outText.join("\n"));
+    assert.ok(io.outText.some((l) => /^\* \/dev\/ttyACM7\s+0483:5740  Espruino \(STM32 Virtual ComPort\)/.test(l)), io.outText.join("\n"));
   });
 
   test("a list that fails (no udevadm) falls back to device names, with a warning", async () => {

@@ -21,21 +21,32 @@ export function busyMessage(host: string, port: number | string, next: number | 
 
 export function listenTcp(repl: Repl, host = "127.0.0.1", port = 0): Promise<TcpServer> {
   var sockets = new Set<net.Socket>();
-  var server = net.createServer((sock) => {
-    if (sockets.size) {
-      var a = server.address() as net.AddressInfo;
-      sock.end(busyMessage(a.address, a.port));
-      // Read (and drop) what it sends, so its end is seen and the socket closes.
-      sock.resume();
-      sock.on("error", () => {});
-      return;
-    }
+  var accept = (sock: net.Socket) => {
     sockets.add(sock);
     sock.setNoDelay(true);
     var off = repl.onOutput((b) => { if (!sock.destroyed) sock.write(b); });
     sock.on("data", (d) => repl.receive(d));
+    sock.resume();
     sock.on("close", () => { off(); sockets.delete(sock); });
     sock.on("error", () => { off(); sockets.delete(sock); });
+  };
+  var refuse = (sock: net.Socket) => {
+    var a = server.address() as net.AddressInfo;
+    sock.end(busyMessage(a.address, a.port));
+    // Read (and drop) what it sends, so its end is seen and the socket closes.
+    sock.resume();
+    sock.on("error", () => {});
+  };
+  // One client at a time; one that reconnects at once may come before its old connection is
+  // seen closed: it waits up to a second for that (as in tcp-worker.mjs).
+  var server = net.createServer((sock) => {
+    if (!sockets.size) return accept(sock);
+    sock.pause();
+    var waited = 0;
+    var t = setInterval(() => {
+      if (!sockets.size) { clearInterval(t); accept(sock); }
+      else if ((waited += 50) >= 1000 || sock.destroyed) { clearInterval(t); refuse(sock); }
+    }, 50);
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
