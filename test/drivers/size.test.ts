@@ -9,13 +9,16 @@
 // pause/resume checks, callbacks-first synchronize, failing starts in the poll), 15620 B after
 // its poll rework (due-time schedule, back-off, one timer that is also the completion task,
 // allocation-free idle poll, scatter-gather segments timed from their chaining); the drivers'
-// share 5617 B (per-segment times, the "segment" event, the allocation-free poll).
+// share 5617 B then (per-segment times, the "segment" event, the allocation-free poll).
+// Drivers: 5540 B before that rework once terser's hoist_vars/hoist_funs keep every
+// declaration before its use (Espruino hoists neither, issue 10); with both: 15595 B, drivers
+// 5693 B.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { driversOnlyBytes, bundleBytes } from "./size";
 
-var BUDGET = 5650;
-var BUNDLE_CEILING = 15650;
+var BUDGET = 5700;
+var BUNDLE_CEILING = 15700;
 
 test("the whole bundle stays within " + BUNDLE_CEILING + " minified bytes", async () => {
   var n = await bundleBytes();
