@@ -7,8 +7,8 @@
 // 14118 B after the review fixes (pinning checks, per-family item limits, clearer messages),
 // 14145 B before issue 11's fixes and 14761 B after them (timeout, overlap, moved-buffer and
 // pause/resume checks, callbacks-first synchronize, failing starts in the poll);
-// issue 10 adds about 880 B (drivers 5562 B with issue 11's): terser hoist_vars/hoist_funs (+28, no use before
-// a declaration on Espruino), setup({board}), alloc() that works for every n, with its errors.
+// issue 10 adds about 880 B (drivers 5562 B with issue 11's): terser hoist_vars/hoist_funs
+// (+28..40, no use before a declaration on Espruino), setup({board}), alloc() that works for every n, with its errors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { driversOnlyBytes, bundleBytes } from "./size";
