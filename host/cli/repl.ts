@@ -34,7 +34,7 @@ export type ReplTarget = LinkTarget & { transport?: Transport & { idle?(): Promi
 export async function replCommand(t: LinkTarget, io: ReplIo, log: (s: string) => void = () => {}): Promise<void> {
   if (t.port || t.board) return replSession(t, io);
   var vt = virtualTarget(t, log);
-  await replSession(vt, io, " (driver " + relative(ROOT, vt.driverFile).replace(/\/g, "/") + " loaded as if flashed: espdma is defined)");
+  await replSession(vt, io, " (driver " + relative(ROOT, vt.driverFile).replace(/\\/g, "/") + " loaded as if flashed: espdma is defined)");
 }
 
 /** The virtual board of `repl` and `exec`: on a worker thread, realtime, driver loaded. */
