@@ -142,10 +142,11 @@ export function createNrf52(P: Platform, board: any[]): Provider {
     c._run = c._stop = false;
   }
 
-  function left(c: any, h: any): number {
+  /** Bytes not moved; `whole`: the buffer in progress counts whole (its AMOUNT is lost). */
+  function left(c: any, h: any, whole?: boolean): number {
     var k = c._k, n = 0, j = c._i % h._a.length;
     // Items of the buffer in progress not yet moved (whole where there is no AMOUNT).
-    n = h._n[j] - (k[5] === 0x520 || k[6] === 4 ? 0 : rd(c._b + k[5] + 8));
+    n = h._n[j] - (whole || k[5] === 0x520 || k[6] === 4 ? 0 : rd(c._b + k[5] + 8));
     for (j++; j < h._a.length; j++) n += h._n[j];
     return n * h._u;
   }
@@ -291,9 +292,10 @@ export function createNrf52(P: Platform, board: any[]): Provider {
       for (var i = 0; i < list.length; i++) {
         var c: any = list[i], h = c._hw, k = c._k, b = c._b, done = 0;
         if (!h) continue;
-        // Disabled under us (Espruino's analogRead() stops and disables the SAADC).
+        // Disabled under us (Espruino's analogRead() stops and disables the SAADC, and its own
+        // START resets AMOUNT): how much of the buffer in progress landed is unknown.
         if (!rd(b + 0x500)) {
-          h._res = left(c, h);
+          h._res = left(c, h, true);
           c._hw = null;
           c._run = false;
           evs.push({ chan: c, kind: k === KINDS.UARTEtx || k === KINDS.SPIMtx || c._kind === "PWM" || k === KINDS.I2Stx ? "write_failed" : "read_failed" });

@@ -119,7 +119,7 @@ describe("SAADC: scatter-gather and cyclic over the double-buffered RESULT.PTR",
     r.loop.runUntil(30);
     assert.equal(res.length, 1);
     assert.equal(res[0].result, "read_failed");
-    assert.ok(res[0].residue > 0 && res[0].residue < 2000, "residue " + res[0].residue);
+    assert.equal(res[0].residue, 2000, "unknown how much landed: the buffer counts whole");
     c.synchronize();
     c.release();
   });
