@@ -26,7 +26,7 @@ export function spinAddr(board: BoardDef): number {
 }
 
 /** nRF52 boards pace captures with the SAADC's own sample timer: channel 0 on AIN0,
- * SAMPLERATE.MODE = Timers, CC = 16 MHz / hz (80..2047: 7.8-200 kHz; nRF52832 PS v1.4 37.10).
+ * SAMPLERATE.MODE = Timers, CC = 16 MHz / hz (80..2047: 7.8-200 kHz; nRF52832 PS v1.4, SAADC registers).
  * Each sample is two bytes. The virtual SAADC reads -1 (0xFFFF) on every input. */
 const SAADC = 0x40007000;
 function saadcRate(hz: number): number {

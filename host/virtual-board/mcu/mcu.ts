@@ -104,7 +104,7 @@ export class VirtualMcu implements Mcu {
   }
 
   /** nRF52: Espruino's analogRead(pin) on the SAADC model (nrf52/saadc.ts): pins P0.02-P0.05
-   * are AIN0-3, P0.28-P0.31 AIN4-7 (PS v1.4 pin assignments); any other pin reads NaN, as
+   * are AIN0-3, P0.28-P0.31 AIN4-7 (PS v1.4 pin assignments, AIN pins); any other pin reads NaN, as
    * Espruino's jshPinAnalog returns for a pin with no analog input. Its result variable is a
    * short-lived block of RAM (Espruino's is on the C stack). */
   analogRead(pin: number): number {

@@ -1,4 +1,4 @@
-// SAADC with EasyDMA (nRF52832 PS v1.4 section 37, nRF52840 PS v1.7 section 6.23; offsets as
+// SAADC with EasyDMA (nRF52832 PS v1.4 and nRF52840 PS v1.7, SAADC chapter; offsets as
 // in Nordic's MDK nrf52.h / nrf52840.h). Modelled from the specification, not from our driver:
 // - START copies RESULT.PTR/MAXCNT in (double-buffered), AMOUNT = 0, then STARTED;
 // - SAMPLE converts every enabled channel once (SAMPLERATE.MODE = Task), or starts the
