@@ -10,8 +10,6 @@ import type { Platform } from "./platform/platform";
 import type { Provider, ChannelRequest } from "./dmaengine/provider";
 import { NRF_BOARDS } from "../boards/compact";
 
-declare var Modules: any;
-
 export var version = "0.1.0";
 export { codes, dmaError, isDmaError, createEngine };
 
@@ -44,4 +42,4 @@ export function dump(): string {
   return defaultEngine().dump();
 }
 
-if (typeof Modules !== "undefined") Modules.addCached("espdma", "module.exports=espdma");
+// require("espdma") is registered by the build, after the bundle (rollup.config.js).

@@ -61,7 +61,7 @@ export class StreamTransport implements Transport {
       var t = setTimeout(() => reject(new LinkError("Writing to " + this.description + " stalled for " + ms + " ms: the port does not take data (flow control held, device gone?). Unplug and replug the board, then retry.", "EWRITE")), ms);
       s!.write(data, (err) => {
         clearTimeout(t);
-        if (err) reject(new LinkError("Cannot write to " + this.description + ": " + err.message, "EWRITE"));
+        if (err) reject(writeError(this.description, err));
         else resolve();
       });
     });
@@ -82,6 +82,16 @@ export class StreamTransport implements Transport {
       else { s.once("close", done); s.destroy(); }
     });
   }
+}
+
+/** A failed write. A port that went away under it (unplugged: serialport's binding gives
+ * EBADF, EIO or ENXIO, or finds the port closed) says so. */
+function writeError(what: string, err: any): LinkError {
+  var m = String(err && err.message || err);
+  if ((err && err.disconnect) || /bad file descriptor|EBADF|EIO|ENXIO|input\/output error|not open/i.test(m + " " + (err && err.code || ""))) {
+    return new LinkError("Cannot write to " + what + ": the port is gone (" + m + "). Was the board unplugged? Plug it in and run the command again.", "ECLOSED");
+  }
+  return new LinkError("Cannot write to " + what + ": " + m, "EWRITE");
 }
 
 /** TCP: a board served by `espdma sim`, or a serial-to-TCP bridge (Espruino's `-p tcp://`). */
