@@ -179,7 +179,7 @@ export function createNrf52(P: Platform, board: any[]): Provider {
       if (!b || (!big && /[3]$|UARTE1/.test(name))) {
         var known = "";
         for (var k in BASES) if (big || !/[3]$|UARTE1/.test(k)) known += " " + k;
-        fail("ENODEV", "no EasyDMA peripheral " + (name || "given") + ": use request" + known);
+        fail("ENODEV", (!name || name === "MEM2MEM" ? "EasyDMA has no memory-to-memory" : "no EasyDMA peripheral " + name) + ": request one of" + known);
       }
       if (c && c._used) fail("EBUSY", name + " in use: release() it");
       // ENABLE non-zero: Espruino (analogRead, analogWrite, SPI1, I2C1, Serial, neopixel) or

@@ -45,7 +45,8 @@ describe("channels: one per free EasyDMA peripheral", () => {
     var c = r.dma.requestChannel({ request: "SAADC" });
     assert.equal(c.name, "SAADC");
     assert.match(codeOf(() => r.dma.requestChannel({ request: "SAADC" })), /^EBUSY: SAADC in use/);
-    assert.match(codeOf(() => r.dma.requestChannel({ request: "UARTE1" })), /^ENODEV: .*use request .*SPIM2/);
+    assert.match(codeOf(() => r.dma.requestChannel({ request: "UARTE1" })), /^ENODEV: no EasyDMA peripheral UARTE1: request one of .*SPIM2/);
+    assert.match(codeOf(() => r.dma.requestChannel({ dir: "mem2mem" })), /^ENODEV: EasyDMA has no memory-to-memory: request one of SAADC/);
     assert.match(codeOf(() => r.dma.requestChannel({ request: "PWM3" })), /^ENODEV/);
     // Espruino has SPI1 running: SPIM0 reads enabled.
     r.p.poke32(0x40003000 + 0x500, 7);
