@@ -7,11 +7,13 @@
 // 14118 B after the review fixes (pinning checks, per-family item limits, clearer messages),
 // 14145 B before issue 11's fixes and 14761 B after them (timeout, overlap, moved-buffer and
 // pause/resume checks, callbacks-first synchronize, failing starts in the poll).
+// Drivers: 5540 B once terser's hoist_vars/hoist_funs keep every declaration before its use
+// (Espruino hoists neither, issue 10).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { driversOnlyBytes, bundleBytes } from "./size";
 
-var BUDGET = 5500;
+var BUDGET = 5560;
 var BUNDLE_CEILING = 14800;
 
 test("the whole bundle stays within " + BUNDLE_CEILING + " minified bytes", async () => {
