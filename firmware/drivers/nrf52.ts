@@ -232,6 +232,13 @@ export function createNrf52(P: Platform, board: any[]): Provider {
 
     start: function (c: any, h: any): void {
       var k = c._k, b = c._b, sh = k[8] >= 0 && (h._cyc || h._a.length > 1) ? 1 << k[8] : 0;
+      // SAADC calibrated since (CALIBRATEDONE set): anomaly 86's workaround, STOP -> STOPPED
+      // before START, or the first word of the buffer is a sample nobody took (nRF52832).
+      if (c._kind === "SAADC" && rd(b + 0x110)) {
+        wr(b + 0x500, 1);
+        wr(b + 8, 1);
+        waitEv(c, 0x114, 2);
+      }
       // The previous run must have stopped (completion stops it, terminate waits for it).
       if (c._stop) stopped(c, 100);
       stopped(c, 0);

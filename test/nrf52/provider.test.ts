@@ -126,6 +126,25 @@ describe("SAADC: scatter-gather and cyclic over the double-buffered RESULT.PTR",
   });
 });
 
+test("SAADC after CALIBRATEOFFSET: the driver applies anomaly 86's workaround, so no stray first word (nRF52832)", () => {
+  var r = rig("puckjs", { saadcCalibrationSample: true });
+  saadcAt(r, 10000);
+  var c = r.dma.requestChannel({ request: "SAADC" }), b = aligned(r, 64, 2), m = r.mcu.easydma.SAADC as any;
+  m.input = () => 0x0123;
+  // The program calibrates first (as nrfx does before sampling).
+  r.p.poke32(SAADC + 0x500, 1);
+  r.p.poke32(SAADC + 0x00c, 1);
+  r.loop.advanceBy(15);
+  assert.equal(r.p.peek32(SAADC + 0x110), 1, "CALIBRATEDONE");
+  r.p.poke32(SAADC + 0x500, 0);
+  b.fill(0);
+  c.prepSlaveSg([b], "dev2mem").submit();
+  c.issuePending();
+  r.loop.runUntil(40);
+  assert.deepEqual([b[0], b[1]], [0x23, 0x01], "the first word is a real sample, not anomaly 86's 0x07ff");
+  c.release();
+});
+
 describe("UARTE: STOPRX, trailing bytes and RXTO", () => {
   function uart(r: R, name: string) {
     var base = name === "UARTE1" ? 0x40028000 : UARTE0, u = r.mcu.easydma[name] as U.Uarte, k = 0;
