@@ -29,7 +29,7 @@ function targetOptions(c: Command): Command {
   return c
     .addOption(new Option("-p, --port [path]", "serial port of a real board (/dev/ttyACM0, COM3), auto (the one Espruino attached, by USB ID; also --port alone) or tcp://HOST:PORT").conflicts("virtual"))
     .option("-b, --baud <n>", "baud rate of the serial port", "115200")
-    .addOption(new Option("--virtual <board>", "use an in-process virtual board (pico, wifi, original, f4discovery); the default, as pico"));
+    .addOption(new Option("--virtual <board>", "use an in-process virtual board (pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q, banglejs2); the default, as pico"));
 }
 
 /** The version in package.json (the compiled host and the sources read the same file). */
