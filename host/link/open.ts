@@ -76,7 +76,7 @@ function tcpError(e: any, url: string): any {
     return new LinkError("Cannot resolve the host " + JSON.stringify(a.host) + " of " + url + " (" + e.code + "): check the name, or give an IP address (tcp://127.0.0.1:" + a.port + " for `espdma sim` on this machine).", e.code);
   }
   if (e && e.code === "ECONNREFUSED") {
-    return new LinkError("Nothing listens on " + url + " (ECONNREFUSED): start a virtual board there with `espdma sim --virtual pico --tcp " + a.host + ":" + a.port + "`, or check the address of your serial-to-TCP bridge.", "ECONNREFUSED");
+    return new LinkError("Cannot connect to " + url + ": nothing listens there (ECONNREFUSED). Start a virtual board there with `espdma sim --virtual pico --tcp " + a.host + ":" + a.port + "`, or check the address of your serial-to-TCP bridge.", "ECONNREFUSED");
   }
   return e;
 }
