@@ -1,12 +1,12 @@
 // `espdma race [--board B] [--schedules N] [--mutant-schedules M] [--seed S] [--mutant NAME]
-// [--json] [--replay CASE]`: the race search outside the test suite. registerRaceCommand(program)
+// [--json] [--replay CASE] [--fifo]`: the race search outside the test suite. registerRaceCommand(program)
 // adds it to a commander program (host/cli/main.ts wires it in).
 import type { Command } from "commander";
+import { findBoard } from "../../boards/index";
 import { runRace, DEFAULT_MUTANT_SCHEDULES } from "./run";
 import type { RaceResult } from "./run";
 import { mutants } from "./mutants";
 import type { RaceCase } from "./program";
-import { findBoard } from "../../boards/index";
 import { runNrf52Race, nrf52Mutants } from "./nrf52";
 
 export interface RaceCliOptions {
@@ -18,6 +18,8 @@ export interface RaceCliOptions {
   json?: boolean;
   replay?: string;
   shrink?: boolean;
+  /** The FIFO program family (F4 boards only). */
+  fifo?: boolean;
 }
 
 /** A command line the race command refuses (main prints the message; exit code 2). */
@@ -67,6 +69,8 @@ export function raceAction(o: RaceCliOptions, out: (line: string) => void = cons
   }
   var replay = o.replay !== undefined ? parseReplay(o.replay) : undefined;
   var board = o.board || "pico";
+  var fb = findBoard(board);
+  if (o.fifo && fb && fb.family !== "F4") throw new RaceUsageError("--fifo needs an F4 board (the F1 DMA has no FIFO): pico, wifi or f4discovery.");
   var t0 = Date.now();
   var res: RaceResult;
   var nrf = findBoard(board);
@@ -78,7 +82,7 @@ export function raceAction(o: RaceCliOptions, out: (line: string) => void = cons
   } else try {
     res = runRace({
       board: board, schedules: schedules, mutantSchedules: mutantSchedules, seed: seed, mutant: mutant, replay: replay,
-      shrink: o.shrink !== false, log: o.json ? undefined : out,
+      shrink: o.shrink !== false, log: o.json ? undefined : out, fifo: !!o.fifo,
     });
   } catch (e: any) {
     if (/^unknown board/.test(e && e.message)) throw new RaceUsageError("Unknown --board " + JSON.stringify(board) + ": pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q or banglejs2.");
@@ -134,6 +138,7 @@ export function registerRaceCommand(program: Command): Command {
     .option("--json", "print {schedules, violations, mutants, seed} as JSON")
     .option("--replay <case>", "run one case (the JSON a failure prints) instead of searching")
     .option("--no-shrink", "report the first failing case as found")
+    .option("--fifo", "the FIFO program family: paced channels pack bytes into words (F4 boards)")
     .action(function (o: RaceCliOptions) {
       var code = raceAction(o);
       if (code) process.exitCode = code;

@@ -62,7 +62,7 @@ export class VirtualMcu implements Mcu {
     };
     this.memory = new Memory(board, this.tracer, this.ctx.now);
     this.heap = new HeapImpl(this.memory, board);
-    this.dmaBus = new DmaBus(board, this.memory, this.map, this.tracer);
+    this.dmaBus = new DmaBus(board, this.memory, this.map, this.tracer, this.ctx.now);
     this.rcc = new Rcc(board, this.ctx);
     // nRF52: no RCC (clocks start on demand) and no DMA controller: EasyDMA peripherals instead.
     if (board.nrf52) this.addNrf52(opts.nrf52Faults);
