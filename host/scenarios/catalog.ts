@@ -573,6 +573,9 @@ export const fifoScenarios: Scenario[] = [
   },
 ];
 
+// The FIFO and byte-lane scenarios are about the STM32 controllers' packing.
+const STM32_ONLY = (b: BoardDef) => (b.nrf52 ? "it tests the STM32 DMA FIFO / GPIO byte lanes: EasyDMA moves whole items and has neither" : undefined);
+for (const f of fifoScenarios) f.notFor = f.notFor || STM32_ONLY;
 for (const f of fifoScenarios) scenarios.push(f);
 
 export function findScenario(name: string): Scenario | undefined {
