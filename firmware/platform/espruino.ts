@@ -16,6 +16,7 @@ export function createEspruinoPlatform(): Platform {
     poke32: poke32,
     addressOf: function (buf) { return E.getAddressOf(buf, true); },
     setTimeout: setTimeout,
+    setInterval: setInterval,
     clearTimeout: clearTimeout,
     now: function () { return getTime() * 1000; },
     // Espruino prints an uncaught error as "Uncaught Error: <message>"; do the same so a throwing

@@ -10,6 +10,9 @@ export interface Platform {
   /** Address of a flat buffer's data, 0 if the data is not flat (Espruino E.getAddressOf(x, true)). */
   addressOf(buf: any): number;
   setTimeout(fn: () => void, ms: number): any;
+  /** Optional: a repeating timer (Espruino setInterval); clearTimeout() clears it. Without it,
+   * a steady poll re-arms a timeout each time (one timer allocation per poll). */
+  setInterval?(fn: () => void, ms: number): any;
   clearTimeout(id: any): void;
   /** Milliseconds, monotonic enough for timeouts (Espruino getTime() * 1000). */
   now(): number;
