@@ -12,7 +12,7 @@ import { ReplClient } from "../link/repl-client";
 import { relative } from "node:path";
 import { findBoard } from "../../boards/index";
 import { WorkerBoardTransport } from "../virtual-board/transports/worker-board";
-import { driverSource, ensureBuilt, DRIVER, ROOT } from "../scenarios/bundle";
+import { driverSource, ensureBuilt, DRIVER, DRIVER_NRF52, ROOT } from "../scenarios/bundle";
 
 export const QUIT = 0x1d; // Ctrl-]
 
@@ -33,15 +33,17 @@ export type ReplTarget = LinkTarget & { transport?: Transport & { idle?(): Promi
  */
 export async function replCommand(t: LinkTarget, io: ReplIo, log: (s: string) => void = () => {}): Promise<void> {
   if (t.port || t.board) return replSession(t, io);
-  await replSession(virtualTarget(t, log), io, " (driver " + relative(ROOT, DRIVER).replace(/\\/g, "/") + " loaded as if flashed: espdma is defined)");
+  var vt = virtualTarget(t, log);
+  await replSession(vt, io, " (driver " + relative(ROOT, vt.driverFile).replace(/\\/g, "/") + " loaded as if flashed: espdma is defined)");
 }
 
 /** The virtual board of `repl` and `exec`: on a worker thread, realtime, driver loaded. */
-function virtualTarget(t: LinkTarget, log: (s: string) => void): ReplTarget {
-  var name = t.virtual ?? "pico";
-  if (!findBoard(name)) throw new LinkError("Unknown board " + JSON.stringify(name) + ": use one of pico, wifi, original, f4discovery (see `espdma boards`).", "EBOARD");
+function virtualTarget(t: LinkTarget, log: (s: string) => void): ReplTarget & { driverFile: string } {
+  var name = t.virtual ?? "pico", b = findBoard(name);
+  if (!b) throw new LinkError("Unknown board " + JSON.stringify(name) + ": use one of the boards `espdma boards` lists.", "EBOARD");
   ensureBuilt(log);
-  return { ...t, transport: new WorkerBoardTransport({ board: name, seed: t.seed, schedule: t.schedule, bundle: driverSource(), clock: "realtime" }) };
+  var nrf = b.family === "NRF52";
+  return { ...t, driverFile: nrf ? DRIVER_NRF52 : DRIVER, transport: new WorkerBoardTransport({ board: name, seed: t.seed, schedule: t.schedule, bundle: driverSource(b.family), clock: "realtime" }) };
 }
 
 async function open(t: ReplTarget): Promise<OpenedLink> {

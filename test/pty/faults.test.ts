@@ -38,14 +38,17 @@ describe("faults on a pseudo-terminal", { skip }, () => {
     var pty = await listenPty(vb.repl);
     try {
       await flash({ port: pty.path }, good);
-      var err: any = null, unplugged = false;
+      var err: any = null, unplugged = 0;
       await flash({ port: pty.path }, next, {
         chunk: 1024,
-        onProgress: (sent, total) => { if (!unplugged && sent > total / 3) { unplugged = true; pty.close(); } },
+        onProgress: (sent, total) => { if (!unplugged && sent > total / 3) { unplugged = Date.now(); pty.close(); } },
       }).catch((e) => (err = e));
       assert.ok(unplugged, "the upload never got a third of the way");
       assert.ok(err, "the flash reported success after an unplug");
-      assert.match(err.message, new RegExp(pty.path.replace(/\//g, "\\/") + ".*(unplugged|closed|gone)"), err.message);
+      // At once, not after a write's time limit, and saying what happened.
+      assert.ok(Date.now() - unplugged < 3000, "the error took " + (Date.now() - unplugged) + " ms");
+      assert.equal(err.code, "ECLOSED", err.message);
+      assert.match(err.message, new RegExp(pty.path.replace(/\//g, "\\/") + ".*(the port is gone|closed).*unplugged"), err.message);
       // The old boot file, pointing at the old, intact code.
       assert.equal(bootedFile(vb), good);
       vb.runtime.hardReset();

@@ -1,6 +1,6 @@
-// Pseudo-terminal transport: the board's REPL on a real tty device (/dev/pts/N), so whatever
-// opens serial ports (serialport's native binding as `--port` uses it, the espruino CLI,
-// screen, minicom) can talk to the virtual board. This side opens the pty and makes the
+// Pseudo-terminal transport: the board's REPL on a real tty device (/dev/pts/N), so what
+// opens serial ports (serialport's native binding as `--port` uses it, the espruino CLI, a
+// terminal program) can talk to the virtual board. This side opens the pty and makes the
 // optional link; the master's I/O runs in a worker (pty-worker.mjs).
 //
 // The pty comes from openpty(3) in @lydell/node-pty's prebuilt addon (from the npm registry;
@@ -49,8 +49,8 @@ export class PtyError extends Error {
 export function listenPty(repl: Repl, opts: PtyOptions = {}): Promise<PtyServer> {
   if (process.platform === "win32") return Promise.reject(new PtyError("Windows has no pseudo-terminals: serve the board with `espdma sim --tcp HOST:PORT` instead.", "ENOPTY"));
   var link = opts.link ? path.resolve(opts.link) : undefined;
-  if (link) checkLinkFree(link);
   try {
+    if (link) checkLinkFree(link);
     var pty = openPty();
   } catch (e) {
     return Promise.reject(e);
