@@ -13,14 +13,13 @@ export interface DmaError extends Error {
   code: string;
 }
 
-/** A new DmaError. The message should say what the caller must do instead. Espruino prints an
- * uncaught exception through its toString, and its built-in one shows neither `.code` nor
- * `.name` (measured on 2v29): ours puts the code first, `Uncaught EBUSY: ...` at the REPL. */
+/** A new DmaError. The message should say what the caller must do instead. It starts with the
+ * code: Espruino prints an uncaught Error as `Uncaught Error: <message>` and shows neither its
+ * `.name` nor its other fields (measured on 2v29), so the code is seen at the REPL only there. */
 export function dmaError(code: string, message: string): DmaError {
-  var e: any = new Error(message);
+  var e: any = new Error(code + ": " + message);
   e.code = code;
   e.name = "DmaError";
-  e.toString = function () { return code + ": " + message; };
   return e;
 }
 
