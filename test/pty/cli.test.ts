@@ -107,3 +107,12 @@ describe("the CLI against espdma sim --pty", { skip }, () => {
     assert.equal(existsSync(link), false);
   });
 });
+
+test("sim: --pty with --tcp, and --link without --pty, are refused with a clear message (exit 2)", () => {
+  var r = espdma(["sim", "--pty", "--tcp", "127.0.0.1:0"]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /Give either --pty or --tcp, not both/);
+  r = espdma(["sim", "--link", "./ttyX"]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--link names the pty: use it with --pty/);
+});
