@@ -30,7 +30,7 @@ function aligned(r: R, n: number, a: number): Uint8Array {
   return b.subarray(off, off + n);
 }
 function codeOf(fn: () => unknown): string {
-  try { fn(); } catch (e: any) { if (e && e.name === "DmaError") return e.code + ": " + e.message; throw e; }
+  try { fn(); } catch (e: any) { if (e && e.name === "DmaError") { assert.ok(e.message.startsWith(e.code + ": "), e.message); return e.message; } throw e; }
   return "no error";
 }
 /** SAADC channel 0 sampling continuously at hz (SAMPLERATE.MODE Timers, CC = 16 MHz / hz). */
