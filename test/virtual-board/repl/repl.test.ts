@@ -161,7 +161,7 @@ describe("Espruino REPL on a byte stream", () => {
     await b.send("\x10reset();\n");
     var out = b.take();
     assert.match(out, /espruino\.com/);
-    assert.match(out, /2v25/);
+    assert.match(out, /2v29/);
     assert.equal(b.vb.eval("typeof q"), "undefined");
   });
 });
