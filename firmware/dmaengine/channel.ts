@@ -26,6 +26,9 @@ export interface ChannelHost {
   _doneTimer: any;
   /** terminateAll()'s deprecation warning was printed. */
   _warned?: boolean;
+  /** Depth of completion callbacks running now, on any channel: synchronize() and what calls
+   * it are refused inside any of them (a busy-wait there stalls the single-threaded board). */
+  _inCb: number;
   /** Re-evaluate the poll timer and the in-flight state after a change. */
   _kick(): void;
   /** Queue the completion task. */
@@ -48,6 +51,8 @@ export interface Descriptor {
   /** Every buffer the hardware may touch: referenced until the descriptor is done, or, once
    * aborted, until synchronize() has seen the hardware stop (the seed's pinning rule). */
   _bufs: any[] | null;
+  /** The address of each of _bufs at prep: the hardware was programmed with these. */
+  _at: number[];
   _cb: ((r: any) => void) | null;
   /** cyclic: bytes per period (0 for other kinds). */
   _per: number;
@@ -65,10 +70,11 @@ export interface Descriptor {
   submit(): number;
 }
 
-export function Descriptor(this: Descriptor, ch: Channel, hw: HwDesc, bufs: any[], cb: ((r: any) => void) | null, per: number) {
+export function Descriptor(this: Descriptor, ch: Channel, hw: HwDesc, bufs: any[], at: number[], cb: ((r: any) => void) | null, per: number) {
   this._ch = ch;
   this._hw = hw;
   this._bufs = bufs;
+  this._at = at;
   this._cb = cb;
   this._per = per;
   this._state = PREPARED;
@@ -79,11 +85,15 @@ export function Descriptor(this: Descriptor, ch: Channel, hw: HwDesc, bufs: any[
 Descriptor.prototype = {
   /** Queue it on its channel; returns the cookie for txStatus(). Once only. */
   submit: function (this: Descriptor): number {
-    var d = this, ch = d._ch;
+    var d = this, ch = d._ch, i;
     usable(ch);
     if (d._state) inval("submitted already: prep a new tx");
+    // The heap may have moved since prep (E.defrag): the registers would point at the old place.
+    // From here on the heap guard holds it still (rule 6).
+    for (i = 0; i < d._at.length; i++) if (ch._f.addressOf(d._bufs![i]) !== d._at[i]) fail("EFAULT", "moved since prep: prep again");
     d._state = SUBMITTED;
     ch._q.push(d);
+    ch._e._kick();
     return (d._cookie = ch._next++);
   },
 };
@@ -108,8 +118,9 @@ export interface Channel {
   _paused?: boolean;
   /** terminateAsync() ran and synchronize() has not: issuePending() is refused meanwhile. */
   _needSync?: boolean;
-  /** Depth of this channel's callbacks running now (synchronize would wait for itself). */
-  _inCb: number;
+  /** The descriptor terminateAsync() took off the hardware, until synchronize() has read its
+   * exact residue from the stopped hardware. */
+  _ab?: Descriptor | null;
   _released?: boolean;
 
   config(cfg: SlaveConfig): void;
@@ -138,7 +149,6 @@ export function Channel(this: Channel, host: ChannelHost, pc: ProviderChan, dir:
   this._q = [];
   this._next = 1;
   this._done = {};
-  this._inCb = 0;
 }
 
 // The methods in one prototype literal: shorter than an assignment per method (a class).
@@ -167,6 +177,8 @@ Channel.prototype = {
     if (c._dir !== MEM2MEM) inval("memcpy: use a \"mem2mem\" channel");
     checkLen(c, len, pw > mw ? pw : mw, "memcpy");
     var d = checkBuffer(c, dst, len, mw, "dst"), s = checkBuffer(c, src, len, pw, "src");
+    // The controller copies forwards item by item: overlapping ranges would smear the data.
+    if (d < s + len && s < d + len) inval("memcpy: dst/src overlap");
     return prep(c, "memcpy", MEM2MEM, [{ addr: d, len: len }], [dst, src], opts, 0, s);
   },
 
@@ -218,13 +230,14 @@ Channel.prototype = {
     r = d._state;
     return status(
       r === ACTIVE && c._paused ? "paused" : r <= ACTIVE ? "in_progress" : d._final,
-      r === ACTIVE ? residue(c, d) : d._residue);
+      r === ACTIVE || d === c._ab ? residue(c, d) : d._residue);
   },
 
   pause: function (this: Channel): void {
     var c = this;
     usable(c);
-    if (!c._act || c._paused) return;
+    // As Linux's drivers answer -EPERM: nothing to act on is a misuse, not a no-op.
+    if (!c._act || c._paused) fail("EPERM", "nothing to pause");
     c._p.pause(c._pc);
     c._paused = true;
     c._e._kick();
@@ -233,7 +246,7 @@ Channel.prototype = {
   resume: function (this: Channel): void {
     var c = this;
     usable(c);
-    if (!c._paused) return;
+    if (!c._paused) fail("EPERM", "not paused");
     c._p.resume(c._pc);
     c._paused = false;
     startNext(c);
@@ -243,10 +256,12 @@ Channel.prototype = {
   /** dmaengine_terminate_async: callable anywhere, never waits. Every descriptor not yet
    * notified becomes aborted and gets no callback; buffers stay pinned until synchronize(). */
   terminateAsync: function (this: Channel): void {
-    var c = this, a = c._act;
+    var c = this;
     usable(c);
-    if (a) a._residue = residue(c, a);
     c._p.terminateAll(c._pc);
+    // Its residue is read live until synchronize() reads it from the stopped hardware: the
+    // hardware may still move an item now (provider contract, residue()).
+    if (c._act) c._ab = c._act;
     c._act = null;
     c._q.forEach(function (d) {
       if (d._state < ABORTED) {
@@ -263,6 +278,7 @@ Channel.prototype = {
   /** Deprecated alias of terminateAsync(), as dmaengine_terminate_all: says so once per engine. */
   terminateAll: function (this: Channel): void {
     var e = this._e;
+    usable(this);
     if (!e._warned) e._f.warn("espdma: terminateAll() is deprecated: use terminateAsync()+synchronize()");
     e._warned = true;
     this.terminateAsync();
@@ -273,18 +289,26 @@ Channel.prototype = {
    * completed, not terminated, descriptors run here); unpins the aborted ones' buffers.
    * Throws ETIMEDOUT (buffers stay pinned) when the provider cannot confirm the stop. */
   synchronize: function (this: Channel, timeoutMs?: number): void {
-    var c = this, e = c._e;
-    noCallback(c, "synchronize");
-    if (c._needSync || aborted(c)) c._p.synchronize(c._pc, timeoutMs === undefined ? DEFAULT_SYNC_MS : timeoutMs);
+    var c = this, e = c._e, ms = waitMs(c, "synchronize", timeoutMs), a;
+    // Callbacks of completed descriptors not terminated are due: run them first, as Linux's
+    // vchan_synchronize() kills the completion tasklet before it frees the terminated
+    // descriptors. A callback may terminate the channel: the stop below then covers that too.
+    deliver(c);
+    if (c._needSync || aborted(c)) {
+      c._p.synchronize(c._pc, ms);
+      // Stopped: its residue is exact now.
+      if ((a = c._ab)) {
+        a._residue = residue(c, a);
+        remember(c, a);
+      }
+      c._ab = null;
+    }
     // The hardware is proven stopped: unpin, even if the client still holds the tx objects
     // (the filter keeps what is not aborted; `d._bufs = null` is falsy).
     c._q = c._q.filter(function (d) {
       return d._state !== ABORTED || (d._bufs = null);
     });
     c._needSync = false;
-    // Callbacks of completed descriptors not terminated are due: run them now, as Linux's
-    // synchronize waits for the completion tasklet, so none is pending when this returns.
-    deliver(c);
     // Nothing left to notify on any channel: drop the queued completion task.
     if (e._doneTimer !== null && !e._chans.some(pending)) {
       e._f.clearTimeout(e._doneTimer);
@@ -296,7 +320,8 @@ Channel.prototype = {
   /** terminateAsync() + synchronize(); not from inside this channel's callback. */
   terminateSync: function (this: Channel, timeoutMs?: number): void {
     var c = this;
-    noCallback(c, "terminateSync");
+    // Checked before anything changes.
+    waitMs(c, "terminateSync", timeoutMs);
     c.terminateAsync();
     c.synchronize(timeoutMs);
   },
@@ -305,7 +330,7 @@ Channel.prototype = {
    * safe to reuse afterwards. Not from inside this channel's callback. */
   release: function (this: Channel, timeoutMs?: number): void {
     var c = this, e = c._e;
-    noCallback(c, "release");
+    waitMs(c, "release", timeoutMs);
     c.terminateSync(timeoutMs);
     c._p.freeChan(c._pc);
     c._released = true;
@@ -316,8 +341,12 @@ Channel.prototype = {
 
 // ------------------------------------------------------------------ engine side
 
-/** Start the next issued descriptor when the hardware is free. */
-function startNext(ch: Channel): void {
+/** Start the next issued descriptor when the hardware is free. From a client call a failing
+ * start throws to the caller and the descriptor stays issued; from the poll (inPoll) nobody
+ * could catch it: the error is reported, that descriptor ends with status "error" (callback
+ * result "aborted", Linux's DMA_TRANS_ABORTED) and the next one is tried, so the poll's other
+ * events are still handled. */
+function startNext(ch: Channel, inPoll?: boolean): void {
   if (ch._act || ch._paused || ch._needSync) return;
   for (var i = 0; i < ch._q.length; i++) {
     var d = ch._q[i];
@@ -326,14 +355,25 @@ function startNext(ch: Channel): void {
       d._state = ACTIVE;
       try {
         ch._p.start(ch._pc, d._hw);
+        return;
       } catch (e) {
         ch._act = null;
         d._state = ISSUED;
-        throw e;
+        if (!inPoll) throw e;
+        ch._f.report(e);
+        end(ch, d, "aborted", "error", d._hw.len);
       }
-      return;
     }
   }
+}
+
+/** The hardware is done with d: its callback is due. */
+function end(ch: Channel, d: Descriptor, result: string, final: string, res: number): void {
+  d._result = result;
+  d._final = final;
+  d._residue = res;
+  d._state = COMPLETED;
+  ch._e._schedule();
 }
 
 /** A hardware event from the provider's poll() for this channel. Only records it; callbacks
@@ -345,15 +385,12 @@ export function hwEvent(ch: Channel, ev: HwEvent): void {
   if ((per || ok) && per !== !!d._per) return;
   if (per) {
     d._periods += ev.count || 1;
+    ch._e._schedule();
   } else {
-    d._result = ok ? "ok" : k;
-    d._final = ok ? COMPLETE : "error";
-    d._residue = ok ? 0 : residue(ch, d);
-    d._state = COMPLETED;
+    end(ch, d, ok ? "ok" : k, ok ? COMPLETE : "error", ok ? 0 : residue(ch, d));
     ch._act = null;
+    startNext(ch, true);
   }
-  ch._e._schedule();
-  startNext(ch);
 }
 
 /** Completion task: run the callbacks of this channel's completed descriptors, in order. A
@@ -383,6 +420,14 @@ export function deliver(ch: Channel): void {
 export function pending(ch: Channel): boolean {
   return ch._q.some(function (d) {
     return d._state === COMPLETED || (d._state === ACTIVE && d._periods > 0);
+  });
+}
+
+/** The hardware has, or will have, this channel's buffers: a descriptor submitted and not
+ * completed, or aborted and not synchronized (the heap must not move, rule 6). */
+export function holds(ch: Channel): boolean {
+  return ch._q.some(function (d) {
+    return d._state !== COMPLETED;
   });
 }
 
@@ -416,8 +461,10 @@ function status(s: string, residue: number): any {
 /** The provider's prep of a checked transfer (the PrepRequest: memcpy's destination is its one
  * segment; periodLen 0 but for cyclic), as a new descriptor. */
 function prep(c: Channel, kind: string, dir: string, segs: Segment[], bufs: any[], opts: any, per: number, src?: number): Descriptor {
-  var cb = callbackOf(opts);
-  return new (Descriptor as any)(c, c._p.prep(c._pc, { kind: kind, dir: dir, segments: segs, periodLen: per, src: src, dst: segs[0].addr } as any), bufs, cb, per);
+  var cb = callbackOf(opts), at = segs.map(function (g) { return g.addr; });
+  // (memcpy: bufs are [dst, src], dst is the one segment)
+  if (src !== undefined) at.push(src);
+  return new (Descriptor as any)(c, c._p.prep(c._pc, { kind: kind, dir: dir, segments: segs, periodLen: per, src: src, dst: segs[0].addr } as any), bufs, at, cb, per);
 }
 
 /** Bytes the hardware has not moved yet of the descriptor on it. */
@@ -429,10 +476,16 @@ function usable(ch: Channel): void {
   if (ch._released) fail("EPERM", ch.name + " released: requestChannel() again");
 }
 
-/** synchronize() and what calls it would wait for themselves inside this channel's callback. */
-function noCallback(ch: Channel, what: string): void {
+/** Checks of synchronize() and what calls it; returns the bound of the wait in ms. Refused
+ * inside any completion callback: on this channel it would wait for itself, on another it
+ * would busy-wait inside a callback and run that channel's callbacks nested in it. A bound that
+ * is not a number would never expire (t - t0 > NaN is false). */
+function waitMs(ch: Channel, what: string, t: any): number {
   usable(ch);
-  if (ch._inCb) fail("EDEADLK", what + "() in a callback: use terminateAsync(), synchronize() later");
+  if (ch._e._inCb) fail("EDEADLK", what + "() in a callback: use terminateAsync(), synchronize() later");
+  if (t === undefined) return DEFAULT_SYNC_MS;
+  if (typeof t !== "number" || !(t >= 0 && t < 1 / 0)) inval("timeout: ms >= 0");
+  return t;
 }
 
 /** Checks a slave transfer's direction; returns the memory width. */
@@ -453,7 +506,7 @@ function notify(ch: Channel, d: Descriptor, result: string, residue: number): vo
   var cb = d._cb;
   if (d._state === DONE) d._cb = null;
   if (!cb) return;
-  ch._inCb++;
+  ch._e._inCb++;
   try {
     cb({ result: result, residue: residue });
   } catch (e) {
@@ -461,6 +514,6 @@ function notify(ch: Channel, d: Descriptor, result: string, residue: number): vo
     // uncaught error and go on with the next descriptor.
     ch._f.report(e);
   } finally {
-    ch._inCb--;
+    ch._e._inCb--;
   }
 }

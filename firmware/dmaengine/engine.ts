@@ -5,7 +5,7 @@
 import type { Platform } from "../platform/platform";
 import type { Provider, ChannelRequest, ProviderChan } from "./provider";
 import { MEM2MEM, MEM2DEV, DEV2MEM } from "./provider";
-import { Channel, hwEvent, deliver, pollWanted, describe, aborted } from "./channel";
+import { Channel, hwEvent, deliver, pollWanted, describe, holds } from "./channel";
 import type { ChannelHost } from "./channel";
 import { fail, inval } from "./errors";
 import { isWholePositive } from "./validate";
@@ -28,6 +28,7 @@ export function Engine(this: Engine, platform: Platform, provider: Provider) {
   this._f = platform;
   this._p = provider;
   this._chans = [];
+  this._inCb = 0;
   this._poll = this._doneTimer = null;
   this._busy = false;
 }
@@ -77,7 +78,7 @@ Engine.prototype = {
     var e = this, want = -1, busy = false, f = e._f;
     e._chans.forEach(function (ch) {
       var w = pollWanted(ch);
-      if (ch._act || aborted(ch)) busy = true;
+      if (holds(ch)) busy = true;
       if (w >= 0 && (want < 0 || w < want)) want = w;
     });
     if (busy !== e._busy && f.inFlight) f.inFlight(busy);

@@ -113,13 +113,17 @@ export interface Provider {
   terminateAll(pc: ProviderChan): void;
 
   /** device_synchronize: return only when the controller no longer accesses memory of any
-   * earlier descriptor (on STM32: EN reads 0), then clear the channel's flags. Bounded by
+   * earlier descriptor (on STM32: EN reads 0), then fix the residue of the transfer
+   * terminateAll() stopped from the stopped hardware (see residue()). Bounded by
    * timeoutMs: when the stop cannot be confirmed, throw DmaError ETIMEDOUT (the core then keeps
    * the buffers referenced, because the hardware may still write them). */
   synchronize(pc: ProviderChan, timeoutMs: number): void;
 
   /** Bytes not yet transferred of the active descriptor (from NDTR and the widths). For a
-   * scatter-gather list: the rest of the current segment plus the segments not yet started. */
+   * scatter-gather list: the rest of the current segment plus the segments not yet started.
+   * Also for the descriptor terminateAll() took off the hardware: read live until
+   * synchronize() returns, and exact after it (read once the hardware has stopped); the core
+   * asks once more after synchronize() and keeps that answer. */
   residue(pc: ProviderChan, hw: HwDesc): number;
 
   /** Stop the transfer keeping its position (resume continues from the residue). */

@@ -227,7 +227,7 @@ export function createStm(P: Platform, board: any[]): Provider {
 
     freeChan: function (c: any): void {
       c._used = false;
-      c._hw = null;
+      c._hw = c._ab = null;
     },
 
     config: function (c: any, cfg: SlaveConfig): void {
@@ -287,16 +287,22 @@ export function createStm(P: Platform, board: any[]): Provider {
       // Mask the interrupts and clear EN, one write; an F4 stream finishes its current item
       // first (RM0090 10.3.14): synchronize() waits for that.
       wr(c._cr, (c._crv &= ~IE));
+      // Its residue is read live until synchronize() has seen the stop (_ab: aborted).
+      c._ab = c._hw;
       c._hw = null;
     },
 
     synchronize: function (c: any, ms: number): void {
       waitStopped(c, ms);
-      clearFlags(c);
+      // EN=0: NDTR no longer moves, so the aborted transfer's residue is exact now (an F4
+      // stream finishes its current item after EN is cleared, RM0090 10.3.14). The flags are
+      // left: start() clears them before the next enable.
+      if (c._ab) c._ab._res = left(c, c._ab);
+      c._ab = null;
     },
 
     residue: function (c: any, h: any): number {
-      return h === c._hw ? left(c, h) : h._res;
+      return h === c._hw || h === c._ab ? left(c, h) : h._res;
     },
 
     pause: function (c: any): void {

@@ -34,10 +34,12 @@ export function program(): Command {
     .option("--bundle <file>", "upload this driver bundle instead of dist/espdma.min.js (e.g. dist/espdma.js to debug)")
     .action(async (o) => { process.exitCode = await testCommand(o); });
 
-  targetOptions(p.command("flash").description("write the bundle to Storage, verify it by CRC and make it run at boot"))
+  targetOptions(p.command("flash").description("write the bundle to Storage, verify it by CRC and make it run at boot from a boot file of its own (.boot0-.boot3), before your saved code"))
     .option("--board <name>", "refuse to flash unless the board reports this name")
-    .option("--file <path>", "flash this file instead of dist/espdma.min.js")
-    .action(async (o) => { process.exitCode = await flashCommand(o); });
+    .option("--bundle <file>", "flash this file instead of dist/espdma.min.js")
+    .addOption(new Option("--file <path>").hideHelp())
+    .option("--remove", "take espdma off the board: erase its boot file and slots (your saved code stays)")
+    .action(async (o) => { process.exitCode = await flashCommand({ ...o, bundle: undefined, file: o.bundle ?? o.file }); });
 
   targetOptions(p.command("repl").description("interactive terminal to the board (Ctrl-] quits; .dma, .upload FILE); the virtual board starts with the driver loaded"))
     .action(async (o) => { await replCommand(target(o), { input: process.stdin, output: process.stdout }, (s) => stdio.err(s)); });

@@ -28,7 +28,7 @@ describe("flash", () => {
       assert.equal(r.file, SLOTS[0]);
       assert.equal(Buffer.from(files(vb).get(SLOTS[0])!).toString("latin1"), code(1));
       // The board builds the boot file itself: it must be the host's bootCode() exactly.
-      assert.equal(Buffer.from(files(vb).get(".bootcde")!).toString("latin1"), bootCode(SLOTS[0]));
+      assert.equal(Buffer.from(files(vb).get(".boot0")!).toString("latin1"), bootCode(SLOTS[0]));
       var r2 = await flash({ board: vb }, code(2), { chunk: 400 });
       assert.equal(r2.file, SLOTS[1]);
       assert.equal(files(vb).has(SLOTS[0]), false, "the old slot is erased");
@@ -130,7 +130,7 @@ describe("flash", () => {
         var err: any = null;
         await flash({ board: vb, client: { timeoutMs: 300, syncAttempts: 2 } }, next, { chunk: 1024 }).catch((e) => (err = e));
         vb.repl.setFaults({});
-        var slot = /read\("([^"]+)"\)/.exec(Buffer.from(files(vb).get(".bootcde")!).toString("latin1"))![1];
+        var slot = /read\("([^"]+)"\)/.exec(Buffer.from(files(vb).get(".boot0")!).toString("latin1"))![1];
         var booted = Buffer.from(files(vb).get(slot)!).toString("latin1");
         assert.ok(booted === good || booted === next, "seed " + seed + ": the boot file runs a damaged file");
         if (err) {
@@ -149,7 +149,7 @@ describe("flash", () => {
     var vb = createVirtualBoard({ board: "original" });
     try {
       await assert.rejects(flash({ board: vb }, code(1), { board: "pico" }), /reports BOARD=ESPRUINOBOARD, not pico/);
-      assert.equal(files(vb).has(".bootcde"), false);
+      assert.equal(files(vb).size, 0);
     } finally {
       vb.close();
     }

@@ -217,7 +217,7 @@ describe("espdma flash over serialport", () => {
     try {
       var io = capture();
       assert.equal(await flashCommand({ port: m.path, binding: MockBinding, file, chunk: 700 }, io), 0);
-      assert.match(io.outText[0], /^flashed \d+ bytes to espdma\.[ab] in \d+\.\d s \(CRC32 [0-9a-f]+ verified\); runs at boot from \.bootcde$/);
+      assert.match(io.outText[0], /^flashed \d+ bytes to espdma\.[ab] in \d+\.\d s \(CRC32 [0-9a-f]+ verified\); runs at boot from \.boot0, before your saved code \(\.bootcde, not touched\)$/);
       // Power on: the boot file runs the flashed code (the UTF-8 character arrived as one byte).
       m.vb.runtime.hardReset();
       m.vb.runtime.boot();
@@ -233,7 +233,7 @@ describe("espdma flash over serialport", () => {
     try {
       await assert.rejects(flashCommand({ port: m.path, binding: MockBinding, board: "original" }, capture()), /reports BOARD=PICO_R1_3, not original/);
       await assert.rejects(flashCommand({ port: m.path, binding: MockBinding, board: "nano" }, capture()), /Unknown board "nano"/);
-      assert.equal(files.has(".bootcde"), false);
+      assert.equal(files.size, 0);
     } finally {
       m.done();
     }
@@ -276,7 +276,7 @@ describe("flash over serialport with noise", () => {
       var err: any = null;
       await flash({ port: m.path, binding: MockBinding, client: { timeoutMs: 500, syncAttempts: 2 } }, next, { chunk: 300, load: false }).catch((e) => (err = e));
       m.vb.repl.setFaults({});
-      var boot = Buffer.from(files.get(".bootcde")!).toString("latin1");
+      var boot = Buffer.from(files.get(".boot0")!).toString("latin1");
       var slot = /read\("([^"]+)"\)/.exec(boot)![1];
       var booted = Buffer.from(files.get(slot)!).toString("latin1");
       // Whatever happened, the boot file points at an intact copy of one of the two versions.

@@ -165,15 +165,24 @@ describe("synchronize", () => {
     assert.match(msg, /synchronize\(\) later/);
   });
 
-  test("is allowed from a callback of another channel", () => {
-    var x = running(), err: any = "none";
+  test("is refused from a callback of another channel too (EDEADLK), which changes nothing", () => {
+    // Decision (README rule 3): a wait inside any callback busy-waits on a single-threaded board
+    // and would run the other channel's callbacks nested in this one.
+    var x = running(), codes: string[] = [];
     var ch2 = x.s.engine.requestChannel({ request: "mem2mem" });
-    ch2.prepMemcpy(x.b.dst, x.b.src, 8, { callback: () => { try { x.s.ch.terminateSync(); err = null; } catch (e) { err = e; } } }).submit();
+    ch2.prepMemcpy(x.b.dst, x.b.src, 8, {
+      callback: () => {
+        codes.push(code(() => x.s.ch.synchronize()), code(() => x.s.ch.terminateSync()), code(() => x.s.ch.release()));
+        codes.push(code(() => x.s.ch.terminateAsync())); // still fine: it does not wait
+      },
+    }).submit();
     ch2.issuePending();
     x.s.provider.finish(1);
     x.s.platform.settle();
-    assert.equal(err, null);
+    assert.deepEqual(codes, ["EDEADLK", "EDEADLK", "EDEADLK", "no error"]);
+    assert.ok(!x.s.ch._released);
     assert.equal(x.s.ch.txStatus(x.cookie).status, "aborted");
+    x.s.ch.synchronize();
   });
 });
 

@@ -70,11 +70,19 @@ for (const full of boards) {
           r.loop.advanceBy(0.01);
           mark = r.mcu.trace.length;
           r.prov.synchronize(pc, 5);
-          // The F4 sets TCIF when a disabled stream stops (RM0090 10.3.14): synchronize() clears
-          // it, on this stream only.
+          // The F4 sets TCIF when a disabled stream stops (RM0090 10.3.14): synchronize() leaves
+          // it (it reads the residue instead); start() clears the stream's flags before the next
+          // enable, on this stream only.
           var cleared = r.mcu.trace.slice(mark).filter((e: any) => e.type === "flag" && e.value === 0);
+          assert.deepEqual(cleared, []);
+          mark = r.mcu.trace.length;
+          r.prov.start(pc, r.prov.prep(pc, { kind: "slave_sg", dir: "dev2mem", segments: [{ addr: r.p.addressOf(buf), len: 8 }] }));
+          cleared = r.mcu.trace.slice(mark).filter((e: any) => e.type === "flag" && e.value === 0);
           if (f4) assert.deepEqual(cleared.map((e: any) => e.source + " " + e.flag), [label + " TCIF"]);
           else assert.deepEqual(cleared, []);
+          r.prov.terminateAll(pc);
+          r.loop.advanceBy(0.01);
+          r.prov.synchronize(pc, 5);
           r.prov.freeChan(pc);
         }
       }

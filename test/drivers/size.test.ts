@@ -4,13 +4,15 @@
 // 5343 B before the size pass that shared the segment programming and the direction strings.
 // The whole bundle has a ceiling too, so that a regression shows here and not on a board:
 // 15276 B before that pass, 13912 B after (issue 7's target, 8 KB, is not reached: README);
-// 14118 B after the review fixes (pinning checks, per-family item limits, clearer messages).
+// 14118 B after the review fixes (pinning checks, per-family item limits, clearer messages),
+// 14145 B before issue 11's fixes and 14761 B after them (timeout, overlap, moved-buffer and
+// pause/resume checks, callbacks-first synchronize, failing starts in the poll).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { driversOnlyBytes, bundleBytes } from "./size";
 
 var BUDGET = 5500;
-var BUNDLE_CEILING = 14200;
+var BUNDLE_CEILING = 14800;
 
 test("the whole bundle stays within " + BUNDLE_CEILING + " minified bytes", async () => {
   var n = await bundleBytes();

@@ -206,8 +206,8 @@ export class Runtime {
 
   /** Start the interpreter as Espruino does (espruino.com/Saving, "Boot Process"): unless it
    * follows reset(), the image save() wrote; on power-on only, .bootPowerOn; always .boot0 to
-   * .boot3 and .bootrst; then, unless it follows reset() or .bootrst existed, .bootcde, or
-   * instead the file given to load(file); finally onInit(), unless after reset(). */
+   * .boot3; then .bootrst, and unless it follows reset() or .bootrst existed, .bootcde; for
+   * load(file), .bootrst and the file instead; finally onInit(), unless after reset(). */
   boot(file?: string, kind?: BootKind): void {
     var k: BootKind = kind || (file !== undefined ? "load" : "power-on");
     var reset = k === "reset";
@@ -226,7 +226,10 @@ export class Runtime {
     };
     if (k === "power-on") run(".bootPowerOn");
     for (var b = 0; b < 4; b++) run(".boot" + b);
-    if (file !== undefined) run(file);
+    // load(file) runs as after reset(): .bootrst, then the file (jsiSemiInit(false, file) ->
+    // jsiSoftInit(true) -> jsfLoadBootCodeFromFlash(isReset), src/jsinteractive.c; 2v29 prints
+    // "bootrst ran" then "f ran" for load("f")).
+    if (file !== undefined) { run(".bootrst"); run(file); }
     else if (!run(".bootrst") && !reset) run(".bootcde");
     if (!reset && typeof this.g.onInit === "function") {
       // Called, not evaluated: it must not enter the journal that save() keeps.
