@@ -648,8 +648,9 @@ export class Runtime {
       var mod = vm.runInContext("({exports:{}})", ctx);
       self.moduleCache.set(name, mod.exports);
       var body = typeof src === "function" ? "(" + Function.prototype.toString.call(src) + ")();" : String(src);
-      var wrapped = "(function(exports,module){" + body + "\n})", rw = rewrite(wrapped);
-      self.sources.set("module:" + name, { code: wrapped, rw, name: "module", file: "" });
+      var head = "(function(exports,module){", wrapped = head + body + "\n})", rw = rewrite(wrapped);
+      // Its frames read as Espruino's: "at module (:1:16)", positions in the module's source.
+      self.sources.set("module:" + name, { code: body, rw, name: "module", file: "", prefix: head.length });
       var fn = vm.runInContext(rw.code, ctx, { filename: "module:" + name });
       fn.call(mod.exports, mod.exports, mod);
       self.moduleCache.set(name, mod.exports);

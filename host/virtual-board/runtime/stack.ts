@@ -10,7 +10,11 @@ import type { Frame } from "./format";
 import type { Rewritten } from "./rewrite";
 
 /** A source we ran: the user's code, what V8 ran (positions map back), how Espruino names it. */
-export interface SourceInfo { code: string; rw: Rewritten; name: string; file: string }
+export interface SourceInfo {
+  code: string; rw: Rewritten; name: string; file: string;
+  /** Characters of a wrapper V8 ran before `code` (a module's function head). */
+  prefix?: number;
+}
 
 const asts = new Map<string, any>();
 function parse(code: string): any {
@@ -96,7 +100,7 @@ export function espruinoFrames(e: any, sources: Map<string, SourceInfo>): Frame[
     var src = sources.get(m[2]);
     if (!src) { top = false; continue; }
     var code = src.code, ast = parse(code);
-    var pos = espruinoPos(code, ast, src.rw.original(offsetOf(src.rw.code, +m[3], +m[4])), top, e);
+    var pos = espruinoPos(code, ast, src.rw.original(offsetOf(src.rw.code, +m[3], +m[4])) - (src.prefix || 0), top, e);
     top = false;
     var fn: any = null;
     if (ast) { var path = pathTo(ast, pos); for (var i = path.length - 1; i >= 0; i--) if (isFn(path[i])) { fn = path[i]; break; } }
