@@ -20,25 +20,33 @@ const agentBanner = "/* espdma-agent: on-board scenario agent for espdma (ES5 bu
 //   `espdma` global itself. The size is won in the source (firmware/dmaengine/channel.ts).
 export const terserOptions = {
   ecma: 5, ie8: false, safari10: false,
-  compress: { passes: 3 },
+  // hoist_vars + hoist_funs put every var and function declaration at the top of its scope,
+  // so no output can use a name before its declaration (Espruino hoists neither: the default
+  // options inlined a function as `e=n; ... var e;`, which wrote an outer `e`). Cost, measured
+  // 2026-12: +28 bytes on the driver (14,144 -> 14,172), +3 on the agent.
+  compress: { passes: 3, hoist_vars: true, hoist_funs: true },
   mangle: { properties: { regex: /^_/ } },
   // ASCII only: Storage and the REPL take bytes; "\xff" must not become a UTF-8 character.
   format: { comments: false, ascii_only: true },
 };
 const minify = () => terser(terserOptions);
 
-function bundle(input, base, name, head) {
+// require("espdma") on Espruino. Modules.addCached(id, source) evaluates source inside the call
+// (measured on 2v29), so it can only run once the bundle has defined the global: after the IIFE.
+const register = (name) => `if(typeof Modules!=="undefined")Modules.addCached("${name}","module.exports=${name}");`;
+
+function bundle(input, base, name, head, footer) {
   return {
     input,
     plugins: [typescript({ tsconfig: "./tsconfig.firmware.json", noEmitOnError: true })],
     output: [
-      { file: `dist/${base}.js`, format: "iife", name, banner: head, strict: false },
-      { file: `dist/${base}.min.js`, format: "iife", name, strict: false, plugins: [minify()] },
+      { file: `dist/${base}.js`, format: "iife", name, banner: head, footer, strict: false },
+      { file: `dist/${base}.min.js`, format: "iife", name, footer, strict: false, plugins: [minify()] },
     ],
   };
 }
 
-const builds = [bundle("firmware/index.ts", "espdma", "espdma", banner)];
+const builds = [bundle("firmware/index.ts", "espdma", "espdma", banner, register("espdma"))];
 if (existsSync("firmware/agent/index.ts")) builds.push(bundle("firmware/agent/index.ts", "espdma-agent", "espdmaAgent", agentBanner));
 
 export default builds;

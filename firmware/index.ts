@@ -7,8 +7,6 @@ import { createEspruinoPlatform } from "./platform/espruino";
 import { createBoardProvider, pace as startPacer, Pacer } from "./drivers/index";
 import type { ChannelRequest } from "./dmaengine/provider";
 
-declare var Modules: any;
-
 export var version = "0.1.0";
 /** An engine over any platform and provider (tests, other engines, the virtual board). */
 export { codes, dmaError, isDmaError, createEngine };
@@ -43,6 +41,5 @@ export function dump(): string {
   return defaultEngine().dump();
 }
 
-// require("espdma") on Espruino: Modules.addCached(id, source) takes the module's source text
-// and evaluates it on the first require(); the source just hands out the global.
-if (typeof Modules !== "undefined") Modules.addCached("espdma", "module.exports=espdma");
+// require("espdma") is registered by the build, after the bundle (rollup.config.js): Espruino's
+// Modules.addCached evaluates the module's source at once, so the global must exist by then.

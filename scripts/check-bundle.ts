@@ -1,10 +1,12 @@
 // The ES5 / Espruino gate for built bundles: they must parse as ECMAScript 5 (acorn,
 // ecmaVersion 5), and must not contain the patterns /work/shared/espruino-compat.md names as
 // failing on Espruino: ES2015 built-ins, prototype member access on built-ins (undefined there),
-// TypeScript's __extends/__spreadArray helpers, two-argument Object.create, and references to a
-// function declaration before it (Espruino does not hoist function declarations).
+// TypeScript's __extends/__spreadArray helpers, two-argument Object.create, any name used before
+// its var or function declaration in the same scope, and a Modules.addCached whose source runs
+// before the names it uses exist (scripts/declaration-order.ts: Espruino hoists neither).
 // Usage: node --import tsx scripts/check-bundle.ts [files...]   (default: dist/*.js)
 import { parse } from "acorn";
+import { findOrderProblems } from "./declaration-order";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,22 +50,6 @@ function isFunction(n: Node): boolean {
   return n.type === "FunctionDeclaration" || n.type === "FunctionExpression";
 }
 
-/** Statements of a body that reference one of its function declarations before the
- * declaration, outside nested functions (code that runs while the body runs). */
-function useBeforeDeclaration(body: Node[], report: (n: Node, what: string) => void): void {
-  var declaredAt: { [name: string]: number } = {};
-  body.forEach(function (s, i) { if (s.type === "FunctionDeclaration") declaredAt[s.id.name] = i; });
-  body.forEach(function (s, i) {
-    if (s.type === "FunctionDeclaration") return; // its body runs later, when called
-    walk(s, function (n, parent, key) {
-      if (isFunction(n)) return false;
-      if (isReference(n, parent, key) && declaredAt[n.name] !== undefined && declaredAt[n.name] > i) {
-        report(n, "function " + n.name + " used before its declaration (Espruino does not hoist)");
-      }
-    });
-  });
-}
-
 /** Problems found in one bundle's source (empty: it passes). */
 export function checkBundle(src: string): Problem[] {
   var out: Problem[] = [];
@@ -94,9 +80,9 @@ export function checkBundle(src: string): Problem[] {
         n.callee.object.type === "Identifier" && n.callee.object.name === "Object" && n.callee.property.name === "create") {
       report(n, "Object.create with a properties argument throws on Espruino");
     }
-    if (n.type === "Program") useBeforeDeclaration(n.body, report);
-    if (isFunction(n)) useBeforeDeclaration(n.body.body, report);
   });
+  findOrderProblems(ast).forEach(function (p) { report(p.node, p.what); });
+  out.sort(function (a, b) { return a.line - b.line || a.column - b.column; });
   return out;
 }
 

@@ -1,4 +1,4 @@
-// `npm test`: builds the firmware bundle, then runs every test/**/*.test.ts with Node's own
+// `npm test`: builds the firmware bundle, checks it (scripts/check-bundle.ts), then runs every test/**/*.test.ts with Node's own
 // test runner and the tsx loader. Extra arguments are passed on (e.g. a file to run alone).
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -15,6 +15,14 @@ function find(dir, out) {
 
 const build = spawnSync("npm", ["run", "-s", "build"], { stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
+
+// The Espruino gate on what was just built (every dist/*.js): a bundle with a name used before
+// its declaration, or an early Modules.addCached, fails here with file:line:column.
+const check = spawnSync(process.execPath, ["--import", "tsx", "scripts/check-bundle.ts"], { stdio: "inherit" });
+if (check.status !== 0) {
+  console.error("npm test: the built bundles fail the Espruino check above (scripts/check-bundle.ts)");
+  process.exit(1);
+}
 
 const args = process.argv.slice(2);
 const files = args.some((a) => a.endsWith(".ts")) ? [] : find("test", []);

@@ -44,6 +44,15 @@ describe("bundle scan", () => {
     ["Object.create with two arguments", "var o = Object.create(p, { x: { value: 1 } });", /Object\.create/],
     ["call before declaration", "var x = later();\nfunction later() { return 1; }", /later used before its declaration/],
     ["call before declaration in a function body", "(function () { go(); function go() {} })();", /go used before its declaration/],
+    // terser's output that broke dev2mem on a board: an inlined parameter assigned before its var.
+    ["var assigned before its declaration (inlined function)", 'var e = "dev2mem";\nfunction d(n) { return L(e = n, e);\n var e; }', /e used before its declaration at 3:5/],
+    ["var read before its declaration at the top level", "print(x);\nvar x = 1;", /x used before its declaration at 2:4/],
+    ["use inside an immediately called function", "(function () { y(); })();\nfunction y() {}", /y used before its declaration/],
+    ["use inside f(){}.call()", "(function () { y(); }).call(this);\nvar y = 1;", /y used before its declaration/],
+    ["var in a catch block before use", "function f() { try {} catch (e) { v = 1; } var v; }", /v used before its declaration/],
+    ["Modules.addCached inside the IIFE that defines the global", 'var m = function (x) { Modules.addCached("m", "module.exports=m"); return x; }({});', /addCached\("m"\) runs its source at once, before m is defined/],
+    ["Modules.addCached before the global", 'Modules.addCached("m", "module.exports=m");\nvar m = {};', /before m is defined/],
+    ["Modules.addCached with a function", 'var m = {};\nModules.addCached("m", function () { module.exports = m; });', /without its closure/],
   ];
   for (var b of bad) {
     let [name, src, why] = b;
@@ -57,6 +66,29 @@ describe("bundle scan", () => {
     var ok = "function f() { return 1; }\nvar x = f();\nvar o = Object.create(null);\nvar a = [1, 2].slice(1);\n" +
       "var p = { Map: 1, Set: 2 };\nvar q = p.Map + p.Set;\nfunction C() {}\nC.prototype.go = function () { return later(); };\nfunction later() { return x; }";
     assert.deepEqual(checkBundle(ok), []);
+  });
+
+  test("accepts declaration orders Espruino runs: later use in a nested function, parameters, catch names, addCached after the global", () => {
+    var ok = "function f() { return z; }\nvar z = 1;\nf();\n" +
+      "function g(e) { e = 2; var e; return e; }\n" +
+      "function h() { try { k(); } catch (e) { e = 1; } }\nfunction k() {}\n" +
+      "var w = (function (n) { return function () { return v; }; var v; })(1);\n" +
+      'var m = function (x) { return x; }({});\nif (typeof Modules !== "undefined") Modules.addCached("m", "module.exports=m");\n' +
+      "setTimeout(function () { later(); }, 0);\nfunction later() {}";
+    assert.deepEqual(checkBundle(ok), []);
+  });
+
+  test("the command names file, line and column and exits 1 for a hoisting bundle (npm test runs it on dist/)", () => {
+    var dir = mkdtempSync(join(tmpdir(), "espdma-check-"));
+    var bad = join(dir, "bad.js"), good = join(dir, "good.js");
+    writeFileSync(bad, 'var e = "dev2mem";\nvar espdma = function (n) { e = n;\n var e; Modules.addCached("espdma", "module.exports=espdma"); return n; }({});\n');
+    writeFileSync(good, 'var espdma = function (n) { var e; e = n; return n; }({});\nModules.addCached("espdma", "module.exports=espdma");\n');
+    var r = spawnSync(process.execPath, ["--import", "tsx", "scripts/check-bundle.ts", bad, good], { encoding: "utf8" });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, new RegExp(bad.replace(/\W/g, ".") + ":2:28: e used before its declaration at 3:5"));
+    assert.match(r.stderr, /bad\.js:3:8: Modules\.addCached\("espdma"\) runs its source at once, before espdma is defined/);
+    assert.doesNotMatch(r.stderr, /good\.js/);
+    assert.match(r.stdout, /good\.js: ES5 and Espruino-safe/);
   });
 });
 
