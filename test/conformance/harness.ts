@@ -21,8 +21,11 @@ export function programs(): string[] {
   return readdirSync(PROGRAMS).filter((f) => f.endsWith(".js")).sort().map((f) => f.slice(0, -3));
 }
 
+/** A program's text. A line `// @include path` (from the repository root) is replaced by
+ * that file, so a program can load the built bundle as an upload would. */
 export function source(name: string): string {
-  return readFileSync(join(PROGRAMS, name + ".js"), "utf8");
+  var text = readFileSync(join(PROGRAMS, name + ".js"), "utf8");
+  return text.replace(/^\/\/ @include (\S+)$/gm, (_m, file) => readFileSync(join(HERE, "..", "..", file), "latin1").replace(/\n$/, ""));
 }
 
 /** What to compare, from the Linux build's console output. Only what is not the program's
