@@ -22,10 +22,14 @@ export function programs(): string[] {
 }
 
 /** A program's text. A line `// @include path` (from the repository root) is replaced by
- * that file, so a program can load the built bundle as an upload would. */
+ * that file, so a program can load the built bundle as an upload would; `// @include-json
+ * NAME path` by a variable holding the file as a string. */
 export function source(name: string): string {
   var text = readFileSync(join(PROGRAMS, name + ".js"), "utf8");
-  return text.replace(/^\/\/ @include (\S+)$/gm, (_m, file) => readFileSync(join(HERE, "..", "..", file), "latin1").replace(/\n$/, ""));
+  var read = (file: string) => readFileSync(join(HERE, "..", "..", file), "latin1").replace(/\n$/, "");
+  // `// @include-json NAME path`: `var NAME = "<the file as a string literal>";`
+  text = text.replace(/^\/\/ @include-json (\S+) (\S+)$/gm, (_m, name, file) => "var " + name + " = " + JSON.stringify(read(file)) + ";");
+  return text.replace(/^\/\/ @include (\S+)$/gm, (_m, file) => read(file));
 }
 
 /** What to compare, from the Linux build's console output. Only what is not the program's
@@ -84,7 +88,7 @@ export function runVirtual(src: string, board = "pico"): string {
   if (!r.ok) {
     // main.c, handleErrors: the exception, then "Uncaught" again (the exception has been
     // cleared by then, so it prints undefined); an interrupt instead prints its own line.
-    if (r.interrupted) out.push("Execution Interrupted.\n");
+    if (r.interrupted) { out.push("Execution Interrupted.\n"); rt.reportErrorFlags(); }
     else out.push(r.text + "\nUncaught undefined\n");
   } else if (!quit) {
     loop.runUntilIdle(60000);
@@ -93,6 +97,29 @@ export function runVirtual(src: string, board = "pico"): string {
 }
 
 export interface Golden { header: string[]; body: string }
+
+/** A program whose first line is `// conformance: numbers within N%` is compared with its
+ * golden file number by number within N% (memory figures: the virtual board models
+ * Espruino's accounting, it does not replay it block for block); the rest exactly. */
+export function tolerance(src: string): number {
+  var m = /^\/\/ conformance: numbers within (\d+)%/.exec(src);
+  return m ? +m[1] / 100 : 0;
+}
+
+/** null when `got` matches `want`, else why not. */
+export function compare(got: string, want: string, tol: number): string | null {
+  if (got === want) return null;
+  if (!tol) return "differs";
+  var split = (s: string) => s.split(/(-?\d+(?:\.\d+)?)/);
+  var a = split(got), b = split(want);
+  if (a.length !== b.length) return "differs (not only in numbers)";
+  for (var i = 0; i < a.length; i++) {
+    if (i % 2 === 0) { if (a[i] !== b[i]) return "differs in text: " + JSON.stringify(a[i]) + " vs " + JSON.stringify(b[i]); continue; }
+    var x = +a[i], y = +b[i];
+    if (Math.abs(x - y) > tol * Math.max(Math.abs(y), 10)) return "number " + x + " where the interpreter gave " + y + " (more than " + tol * 100 + "% off)";
+  }
+  return null;
+}
 
 export function readGolden(name: string): Golden | null {
   var text: string;

@@ -5,6 +5,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { programs, source, runReal, describe, readGolden, formatGolden, interpreterFor, GOLDEN } from "./harness";
+// The real interpreter is compared exactly, also for programs the virtual board matches
+// within a tolerance: re-running a program on the same binary gives the same output.
 
 var args = process.argv.slice(2);
 var record = args.includes("--record");

@@ -13,42 +13,22 @@
 import * as acorn from "acorn";
 import { stringBlocks, type VarLayout } from "./layout";
 
-/** Blocks per function besides its code: the function, its name, its scope. */
-const PER_FUNCTION_TEXT = 2;
-/** From Storage: the function, its name, its scope and the reference to the code in flash. */
-const PER_FUNCTION_FLASH = 4;
+/** Blocks per function besides its code and its scope: the function, its name, the
+ * reference to its code. Calibrated (with CODE_CHARS_PER_BLOCK) on the bundle on 2v29, Pico
+ * layout, test/conformance/golden/memory-bundle-*.out: functions from Storage cost 2 more
+ * (the flash string they point at). */
+const PER_FUNCTION_TEXT = 6;
+const PER_FUNCTION_FLASH = 8;
+/** Tokenised characters per block of a function's code copy (9 per StringExt block, but 2v29
+ * stores less than tokenisedLength() counts: calibrated as above). */
+const CODE_CHARS_PER_BLOCK = 11;
 
-export function codeBlocks(code: string, layout: VarLayout, fromFlash: boolean): number {
-  var ast: any;
-  try {
-    ast = acorn.parse(code, { ecmaVersion: "latest", sourceType: "script", allowReturnOutsideFunction: true, allowHashBang: true });
-  } catch {
-    return 0;
-  }
-  var kept: any[] = [], all = 0;
-  (function visit(node: any, inKept: boolean, parent: any) {
-    if (!node || typeof node.type !== "string") return;
-    var k = inKept;
-    if (node.type === "FunctionDeclaration" || node.type === "FunctionExpression" || node.type === "ArrowFunctionExpression") {
-      all++;
-      var iife = parent && parent.type === "CallExpression" && parent.callee === node;
-      if (!iife && !inKept) { kept.push(node); k = true; }
-    }
-    for (var key in node) {
-      var v = node[key];
-      if (Array.isArray(v)) for (var i = 0; i < v.length; i++) visit(v[i], k, node);
-      else if (v && typeof v === "object" && typeof v.type === "string") visit(v, k, node);
-    }
-  })(ast, false, null);
-  var n = 0;
-  for (var j = 0; j < kept.length; j++) {
-    if (fromFlash) n += PER_FUNCTION_FLASH;
-    else n += PER_FUNCTION_TEXT + stringBlocks(tokenisedLength(code.slice(kept[j].start, kept[j].end)), layout);
-  }
-  // Functions nested in kept ones exist once their outer function has run (a module's
-  // wrapper, the bundle's factory): count their objects too.
-  n += (all - kept.length) * (fromFlash ? PER_FUNCTION_FLASH : PER_FUNCTION_TEXT);
-  return n;
+/** What one function costs when it is created, in blocks (Pico layout: 8 + 9 characters per
+ * block): uploaded as text it holds a copy of its tokenised code, from Storage it points at
+ * the code in flash. */
+export function functionCosts(src: string): { text: number; flash: number } {
+  var code = Math.ceil(tokenisedLength(src) / CODE_CHARS_PER_BLOCK);
+  return { text: PER_FUNCTION_TEXT + code, flash: PER_FUNCTION_FLASH };
 }
 
 /** Length of code as Espruino stores a function body: whitespace between tokens dropped

@@ -84,6 +84,8 @@ export function hoistingEdits(ast: any): Edit[] {
       }
       for (var k = 0; k < mine.length; k++) if (!direct(mine[k]) || mine[k].node.start >= declAt) edits.push({ at: mine[k].node.end, del: 0, text: SUFFIX, rank: -1000 });
       for (var d = 0; d < sc.declIds.length; d++) if (sc.declIds[d].name === name) edits.push({ at: sc.declIds[d].end, del: 0, text: SUFFIX, rank: -1000 });
+      // instrument.ts names the function after its declaration: the renamed local.
+      for (var q = 0; q < sc.functionDecls.length; q++) if (sc.functionDecls[q].id.name === name) sc.functionDecls[q]._renamed = name + SUFFIX;
     }
   }
   return edits;

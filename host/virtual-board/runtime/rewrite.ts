@@ -6,12 +6,15 @@
 import * as acorn from "acorn";
 import { hoistingEdits } from "./hoisting";
 import { equalityEdits } from "./equality";
+import { instrumentEdits } from "./instrument";
 
 /** Insert `text` at `at` in the original, after deleting `del` characters there. Edits at the
  * same place come out in `rank` order (lower first). */
 export interface Edit { at: number; del: number; text: string; rank: number }
 
 export interface Rewritten {
+  /** A number for this code (the runtime records whether it came from Storage). */
+  id: number;
   code: string;
   /** Offset in the original code for an offset in `code`. */
   original(offset: number): number;
@@ -28,19 +31,21 @@ export function rewrite(code: string): Rewritten {
   return r;
 }
 
+var nextId = 1;
 function identity(code: string): Rewritten {
-  return { code, original: (o) => o };
+  return { id: nextId++, code, original: (o) => o };
 }
 
 function build(code: string): Rewritten {
-  if (!/\b(var|function|catch)\b|[=!]=/.test(code)) return identity(code);
+  if (!/\b(var|function|catch)\b|[=!]=|=>/.test(code)) return identity(code);
   var ast: any;
   try {
     ast = acorn.parse(code, { ecmaVersion: "latest", sourceType: "script", allowReturnOutsideFunction: true, allowHashBang: true });
   } catch {
     return identity(code); // V8 reports the syntax error itself
   }
-  var edits = hoistingEdits(ast).concat(equalityEdits(ast, code));
+  var id = nextId++;
+  var edits = hoistingEdits(ast).concat(equalityEdits(ast, code), instrumentEdits(ast, code, id));
   if (!edits.length) return identity(code);
   // Apply from the end; at one offset, the higher rank first so the lower ends up first.
   edits.sort((a, b) => b.at - a.at || b.rank - a.rank);
@@ -51,6 +56,7 @@ function build(code: string): Rewritten {
   }
   var asc = edits.slice().reverse();
   return {
+    id,
     code: out,
     original(offset: number): number {
       var shift = 0;

@@ -12,7 +12,8 @@ import { varLayout, stringBlocks, flatBlocks, type VarLayout } from "./layout";
 import { CATCH_HOOK } from "./hoisting";
 import { EQ_HOOK, LOOSE_HOOK } from "./equality";
 import { rewrite } from "./rewrite";
-import { codeBlocks } from "./code-cost";
+import { dataBlocks, reachable } from "./data-size";
+import { FN_HOOK, IIFE_START, IIFE_END } from "./instrument";
 import { FlashFiles, createStorageModule } from "./storage";
 import { formatValue, formatUncaught, espruinoMessage } from "./format";
 import { espruinoFrames, type SourceInfo } from "./stack";
@@ -65,7 +66,26 @@ export class Runtime {
   private saved: string[] | null = null;
   /** Code evaluated since reset, for save(). */
   private journal: string[] = [];
-  private codeBlocks = new Map<string, HeapBlock>();
+  /** Functions alive and the blocks each is charged (instrument.ts, code-cost.ts). */
+  private fnCharges: { ref: WeakRef<object>; blk: HeapBlock }[] = [];
+  /** IIFEs running (instrument.ts): charged until they return. */
+  private iifes: HeapBlock[] = [];
+  /** The program's data, as measured at the last collect() (data-size.ts). */
+  private dataBlock: HeapBlock | null = null;
+  /** Rewritten sources (rewrite.ts ids) last loaded from Storage: their functions cost less. */
+  private flashSources = new Set<number>();
+  /** What Espruino had before user code: not the program's data. */
+  private baseline: { keys: Set<string>; objects: Set<unknown> } = { keys: new Set(), objects: new Set() };
+  /** E.getErrorFlags(): set by running out of memory, cleared when read. */
+  private errorFlags = new Set<string>();
+  private newFlags = false;
+
+  /** jsinteractive.c, jsiCheckErrors: once idle, new error flags are reported once. */
+  reportErrorFlags(): void {
+    if (!this.newFlags) return;
+    this.newFlags = false;
+    this.out("New interpreter error: " + Array.from(this.errorFlags).join(",") + "\r\n");
+  }
   /** Sources run lately, by V8 file name, with how Espruino names them in a stack trace. */
   private sources = new Map<string, SourceInfo>();
   /** Espruino's variable layout for this board (block size, string and flat thresholds). */
@@ -108,7 +128,7 @@ export class Runtime {
     this.layout = varLayout(opts.mcu.board.espruino.vars);
     this.flash = opts.flash ?? new FlashFiles(Math.min(opts.mcu.board.flash.size / 4, 128 * 1024));
     this.loop.onError = (e) => this.reportUncaught(e, false, true);
-    this.loop.afterCallback = () => { this.interruptFlag = false; this.checkRejections(); };
+    this.loop.afterCallback = () => { this.interruptFlag = false; this.dropIifes(); this.checkRejections(); this.reportErrorFlags(); };
     this.createContext();
   }
 
@@ -117,7 +137,7 @@ export class Runtime {
   /** Evaluate code as the REPL does. Uncaught errors are printed here and returned. */
   /** `label`: the frame name Espruino shows ("REPL", "[raw]", "boot code"); `fromFlash`: the
    * code comes from Storage (its functions stay in flash). */
-  evaluate(code: string, opts: { filename?: string; print?: boolean; label?: string; fromFlash?: boolean } = {}): EvalResult {
+  evaluate(code: string, opts: { filename?: string; print?: boolean; label?: string; fromFlash?: boolean; inputInRam?: boolean } = {}): EvalResult {
     var name = opts.filename || "REPL" + (this.evalCount ? ":" + this.evalCount : "");
     this.evalCount++;
     if (this.sources.size > 200) this.sources.delete(this.sources.keys().next().value as string);
@@ -125,7 +145,11 @@ export class Runtime {
     var rw = rewrite(code);
     var label = opts.label || (opts.filename && opts.filename.charAt(0) === "[" ? opts.filename : "REPL");
     this.sources.set(name, { code, rw, name: label, file: label === "boot code" ? name : "" });
-    if (!this.chargeCode(code, !!opts.fromFlash)) {
+    if (opts.fromFlash) this.flashSources.add(rw.id); else this.flashSources.delete(rw.id);
+    // inputInRam false: the text is not in the variable store (the Linux build's -e reads it
+    // from the command line's memory).
+    var held = opts.inputInRam === false ? undefined : this.holdInput(code, !!opts.fromFlash);
+    if (held === null) {
       this.out("ERROR: Out of Memory!\r\n");
       var oom = this.sandboxError("Out of Memory!");
       return { ok: false, error: oom, text: "ERROR: Out of Memory!" };
@@ -141,12 +165,16 @@ export class Runtime {
     }
     try {
       var value = vm.runInContext(rw.code, this.context, { filename: name, timeout: this.timeoutMs, displayErrors: false });
+      if (held) this.mcu.heap.free(held);
       this.checkRejections();
       return { ok: true, value };
     } catch (e) {
       var text = this.reportUncaught(e, opts.print === false);
+      if (opts.print !== false) this.reportErrorFlags();
       return { ok: false, error: e, interrupted: e === INTERRUPT || isTimeout(e), text };
     } finally {
+      if (held && held.live) this.mcu.heap.free(held);
+      this.dropIifes();
       this.interruptFlag = false;
     }
   }
@@ -252,8 +280,11 @@ export class Runtime {
     this.flat.freeAll();
     for (const fb of this.flatStrings.values()) if (fb.live) this.mcu.heap.free(fb);
     this.flatStrings.clear();
-    for (const blk of this.codeBlocks.values()) if (blk.live) this.mcu.heap.free(blk);
-    this.codeBlocks.clear();
+    for (var c = 0; c < this.fnCharges.length; c++) if (this.fnCharges[c].blk.live) this.mcu.heap.free(this.fnCharges[c].blk);
+    this.fnCharges = [];
+    if (this.dataBlock && this.dataBlock.live) this.mcu.heap.free(this.dataBlock);
+    this.dataBlock = null;
+    this.errorFlags.clear();
     this.journal = [];
     this.moduleCache.clear();
     this.modules.clear();
@@ -263,16 +294,81 @@ export class Runtime {
 
   // ------------------------------------------------------------------ memory
 
-  /** Full GC, then free the flat blocks whose typed arrays are gone. Returns blocks freed. */
+  /** Full GC, then free the flat blocks whose typed arrays are gone and the charges of
+   * functions that are gone, and re-measure the program's data. Returns blocks freed. */
   collect(): number {
-    if (!this.flat.hasManaged()) { this.flat.allocsSinceSweep = 0; return 0; }
+    if (!this.flat.hasManaged() && !this.fnCharges.length && !this.dataBlock) { this.flat.allocsSinceSweep = 0; return 0; }
     fullGc();
-    return this.flat.sweep();
+    var n = this.flat.sweep(), keep: { ref: WeakRef<object>; blk: HeapBlock }[] = [];
+    for (var i = 0; i < this.fnCharges.length; i++) {
+      var c = this.fnCharges[i];
+      if (c.ref.deref() === undefined) { if (c.blk.live) this.mcu.heap.free(c.blk); n++; }
+      else keep.push(c);
+    }
+    this.fnCharges = keep;
+    this.reserveData();
+    return n;
+  }
+
+  /** The program's data (data-size.ts), held as one block of the heap, so that code, flat
+   * buffers and data share the board's variables as on Espruino. Measured at collect(). */
+  private reserveData(): void {
+    if (this.dataBlock && this.dataBlock.live) this.mcu.heap.free(this.dataBlock);
+    this.dataBlock = null;
+    var blocks = this.dataNow();
+    if (blocks > 1) this.dataBlock = this.mcu.heap.alloc((blocks - 1) * this.layout.blockSize);
+  }
+
+  /** Blocks of data reachable from the program's globals now. */
+  private dataNow(): number {
+    var g = this.g, holder: any = {};
+    var keys = Object.getOwnPropertyNames(g);
+    for (var i = 0; i < keys.length; i++) {
+      var k = keys[i];
+      if (this.baseline.keys.has(k)) continue;
+      var d = Object.getOwnPropertyDescriptor(g, k);
+      if (d && "value" in d) holder[k] = d.value;
+    }
+    var flat = this.flat;
+    return dataBlocks([holder], this.baseline.objects, this.layout, (x) => !!flat.blockOf(x)) - 1;
+  }
+
+  /** A function was created (instrument.ts): charge it until it is gone. */
+  private chargeFunction(fn: object, blocks: number): void {
+    this.fnCharges.push({ ref: new WeakRef(fn), blk: this.chargeBlocks(blocks) });
+  }
+
+  /** A block of the heap for `blocks` variables, or OUT OF MEMORY. */
+  private chargeBlocks(blocks: number): HeapBlock {
+    var bs = this.layout.blockSize;
+    var blk = this.mcu.heap.alloc((blocks - 1) * bs);
+    if (!blk) { this.collect(); blk = this.mcu.heap.alloc((blocks - 1) * bs); }
+    if (!blk) throw this.outOfMemory();
+    return blk;
+  }
+
+  /** What 2v29 does when no variable is left (jsvar.c, jsvNewWithFlags): print OUT OF MEMORY
+   * and a stack trace, set the error flags, interrupt the code that is running. */
+  private outOfMemory(): unknown {
+    var here = new Error("OUT OF MEMORY");
+    var frames = espruinoFrames(here, this.sources, "call");
+    this.out("OUT OF MEMORY" + formatUncaught(here, frames).replace(/^[^\r]*/, "").replace(/^\r\n/, "") + "\r\n");
+    this.errorFlags.add("LOW_MEMORY");
+    this.errorFlags.add("MEMORY");
+    this.newFlags = true;
+    this.interruptFlag = true;
+    return INTERRUPT;
+  }
+
+  /** An error left IIFEs without their return: they are gone. */
+  private dropIifes(): void {
+    while (this.iifes.length) { var b = this.iifes.pop()!; if (b.live) this.mcu.heap.free(b); }
   }
 
   /** process.memory() in variable blocks. */
   memory(gc = true) {
     var freed = gc ? this.collect() : 0;
+    if (!gc) this.reserveData();
     var bs = this.board.espruino.blockSize;
     var total = this.board.espruino.vars;
     var usage = Math.min(total, BASE_VARS + Math.ceil(this.mcu.heap.used() / bs));
@@ -284,30 +380,16 @@ export class Runtime {
     };
   }
 
-  /** Count the code a chunk keeps into variable blocks (code-cost.ts says how), under the name
-   * the chunk defines, replacing that name's earlier charge; the chunk's own text is held while
-   * it is parsed (Espruino keeps the uploaded line until it has run), so it must fit too. */
-  private chargeCode(code: string, fromFlash: boolean): boolean {
-    if (!/function/.test(code)) return true;
-    var m = /^(?:function\s+([A-Za-z_$][\w$]*)|(?:var\s+|let\s+|const\s+)?([A-Za-z_$][\w$.]*)\s*=[^=])/m.exec(code);
-    var key = m ? m[1] || m[2] : "chunk:" + this.evalCount;
-    var old = this.codeBlocks.get(key);
-    if (old && old.live) this.mcu.heap.free(old);
-    this.codeBlocks.delete(key);
-    var bs = this.layout.blockSize;
-    var keep = codeBlocks(code, this.layout, fromFlash);
-    if (keep <= 0) return true;
+  /** The text of a command is held while it runs (Espruino keeps the uploaded line until it
+   * has run; code from Storage stays in flash): returns its block, or null when it does not
+   * fit. */
+  private holdInput(code: string, fromFlash: boolean): HeapBlock | null | undefined {
     var peak = fromFlash ? 0 : Math.ceil(code.length / this.layout.stringExtLen);
-    // The input text, held while it runs: it must fit next to what the code keeps.
-    var held = peak > 1 ? this.mcu.heap.alloc((peak - 1) * bs) : null;
-    if (peak > 1 && !held) { this.collect(); held = this.mcu.heap.alloc((peak - 1) * bs); }
-    if (peak > 1 && !held) return false;
-    var blk = this.mcu.heap.alloc((keep - 1) * bs); // the heap adds a header block
-    if (held) this.mcu.heap.free(held);
-    if (!blk) { this.collect(); blk = this.mcu.heap.alloc((keep - 1) * bs); }
-    if (!blk) return false;
-    this.codeBlocks.set(key, blk);
-    return true;
+    if (peak <= 1) return undefined;
+    var bs = this.layout.blockSize;
+    var held = this.mcu.heap.alloc((peak - 1) * bs);
+    if (!held) { this.collect(); held = this.mcu.heap.alloc((peak - 1) * bs); }
+    return held;
   }
 
   /** Load the firmware bundle (an IIFE defining the global `espdma`) as an upload would, and
@@ -426,6 +508,19 @@ export class Runtime {
         return -1;
       },
     });
+    // Every function the program creates is charged while it lives (instrument.ts).
+    hook(FN_HOOK, function (fn: any, text: number, flash: number, source: number) {
+      self.chargeFunction(fn, self.flashSources.has(source) ? flash : text);
+      return fn;
+    });
+    hook(IIFE_START, function (text: number, flash: number, source: number) {
+      self.iifes.push(self.chargeBlocks(self.flashSources.has(source) ? flash : text));
+    });
+    hook(IIFE_END, function (value: unknown) {
+      var blk = self.iifes.pop();
+      if (blk && blk.live) self.mcu.heap.free(blk);
+      return value;
+    });
     // A caught error carries Espruino's message (hoisting.ts rewrites each catch clause).
     Object.defineProperty(g, CATCH_HOOK, {
       enumerable: false, configurable: true, writable: true,
@@ -443,9 +538,10 @@ export class Runtime {
       if (typeof code !== "string") return code;
       var src = code;
       var name = "eval:" + self.evalCount++, rw = rewrite(src);
+      if (self.fromStorage.has(src)) self.flashSources.add(rw.id); else self.flashSources.delete(rw.id);
       self.sources.set(name, { code: src, rw, name: "[raw]", file: "" });
       var r = vm.runInContext(rw.code, ctx, { filename: name });
-      self.chargeCode(src, self.fromStorage.has(src));
+      
       return r;
     };
     this.takeRejections = trackPromises(g, ctx);
@@ -619,7 +715,11 @@ export class Runtime {
     E.defrag = function () { self.collect(); self.mcu.heap.defrag(); };
     E.getSizeOf = function (x: any) { return sizeOf(x, self.layout, self.flat, 0); };
     E.setBootCode = function (code: any, alwaysExec?: boolean) { self.flash.files.set(".bootcde", Buffer.from(String(code || ""), "latin1")); };
-    E.getErrorFlags = function () { return vm.runInContext("[]", ctx); };
+    E.getErrorFlags = function () {
+      var flags = vm.runInContext(JSON.stringify(Array.from(self.errorFlags)), ctx);
+      self.errorFlags.clear();
+      return flags;
+    };
     E.reboot = function () { self.pending = { kind: "load" }; };
     g.E = E;
 
@@ -672,6 +772,8 @@ export class Runtime {
       self.moduleCache.set(name, mod.exports);
       return mod.exports;
     };
+    // What exists now is the interpreter's, not the program's data (data-size.ts).
+    this.baseline = { keys: new Set(Object.getOwnPropertyNames(g)), objects: reachable(g) };
   }
 }
 

@@ -90,8 +90,18 @@ function espruinoPos(code: string, ast: any, pos: number, top: boolean, err: any
   return pos;
 }
 
+/** The closing ")" of the innermost call around pos. */
+function callEnd(ast: any, pos: number): number {
+  var path = ast ? pathTo(ast, pos) : [];
+  for (var i = path.length - 1; i >= 0; i--) {
+    if (isFn(path[i])) continue;
+    if (path[i].type === "CallExpression" || path[i].type === "NewExpression") return path[i].end - 1;
+  }
+  return pos;
+}
+
 /** Espruino's frames for error `e`, from V8's stack, for the sources we ran. */
-export function espruinoFrames(e: any, sources: Map<string, SourceInfo>): Frame[] {
+export function espruinoFrames(e: any, sources: Map<string, SourceInfo>, mode: "error" | "call" = "error"): Frame[] {
   var stack = e && typeof e.stack === "string" ? e.stack : "";
   var frames: Frame[] = [];
   var re = /^\s*at (?:(.*?) \()?([^()\s]*?):(\d+):(\d+)\)?$/gm, m: RegExpExecArray | null;
@@ -100,7 +110,9 @@ export function espruinoFrames(e: any, sources: Map<string, SourceInfo>): Frame[
     var src = sources.get(m[2]);
     if (!src) { top = false; continue; }
     var code = src.code, ast = parse(code);
-    var pos = espruinoPos(code, ast, src.rw.original(offsetOf(src.rw.code, +m[3], +m[4])) - (src.prefix || 0), top, e);
+    var at = src.rw.original(offsetOf(src.rw.code, +m[3], +m[4])) - (src.prefix || 0);
+    // "call": a trace taken inside a call (OUT OF MEMORY): every frame shows its call's ")".
+    var pos = mode === "call" ? callEnd(ast, at) : espruinoPos(code, ast, at, top, e);
     top = false;
     var fn: any = null;
     if (ast) { var path = pathTo(ast, pos); for (var i = path.length - 1; i >= 0; i--) if (isFn(path[i])) { fn = path[i]; break; } }

@@ -1,59 +1,14 @@
-// The shipped bundle on the interpreter: loaded as an upload loads it, then a memcpy, a
-// terminate + synchronize, and the misuse errors. The registers are served by a stand-in for
+// The shipped bundle on the interpreter: loaded from Storage as `espdma flash` leaves it
+// (bundle, stand-in and this code as one 19 KB upload run out of memory on the Pico layout:
+// see memory-bundle-text.js for the bundle alone as text), then a memcpy, a terminate +
+// synchronize, and the misuse errors. The registers are served by a stand-in for
 // the Pico's DMA2 written in JavaScript, in this same interpreter (the Linux build has no
 // DMA): it maps each flat buffer to an address in the Pico's SRAM and copies on EN.
-process.env = process.env;
-process.env.BOARD = "PICO_R1_3";
-var standIn = (function () {
-  var regs = {}, bufs = [], next = 0x20001000, running = {};
-  var realAddressOf = E.getAddressOf;
-  E.getAddressOf = function (x, flat) {
-    var real = realAddressOf(x, flat);
-    if (!flat || !real) return real;
-    for (var i = 0; i < bufs.length; i++) if (bufs[i].real === real) return bufs[i].fake;
-    var fake = next;
-    next += (x.byteLength + 7) & ~3;
-    bufs.push({ real: real, fake: fake, bytes: new Uint8Array(x.buffer, x.byteOffset, x.byteLength) });
-    return fake;
-  };
-  function byteAt(addr) {
-    for (var i = 0; i < bufs.length; i++) {
-      var b = bufs[i];
-      if (addr >= b.fake && addr < b.fake + b.bytes.length) return { bytes: b.bytes, i: addr - b.fake };
-    }
-    return null;
-  }
-  var DMA2 = 0x40026400;
-  function shift(n) { return [0, 6, 16, 22][n & 3]; }
-  function isr(n) { return DMA2 + (n < 4 ? 0 : 4); }
-  function finish(n) {
-    var cr = DMA2 + 0x10 + 0x18 * n, c = regs[cr], size = 1 << ((c >> 11) & 3);
-    var count = regs[cr + 4] & 0xffff, from = regs[cr + 8], to = regs[cr + 12];
-    for (var k = 0; k < count * size; k++) {
-      var s = byteAt(from + k), d = byteAt(to + k);
-      if (!s || !d) { regs[isr(n)] |= 8 << shift(n); regs[cr] &= ~1; return; } // TEIF, EN off
-      d.bytes[d.i] = s.bytes[s.i];
-    }
-    regs[cr + 4] = 0;
-    regs[isr(n)] |= 0x20 << shift(n); // TCIF
-    regs[cr] &= ~1;
-  }
-  global.peek32 = function (a) { return regs[a] || 0; };
-  global.poke32 = function (a, v) {
-    if (a === DMA2 + 8 || a === DMA2 + 12) { regs[a - 8] &= ~v; return; } // LIFCR / HIFCR
-    var n = Math.floor((a - DMA2 - 0x10) / 0x18);
-    if (a >= DMA2 + 0x10 && n < 8 && (a - DMA2 - 0x10) % 0x18 === 0) {
-      var was = regs[a] & 1;
-      regs[a] = v;
-      if ((v & 1) && !was) running[n] = setTimeout(function () { delete running[n]; finish(n); }, 5);
-      if (!(v & 1) && was && running[n] !== undefined) { clearTimeout(running[n]); delete running[n]; }
-      return;
-    }
-    regs[a] = v;
-  };
-  return { bufs: bufs };
-})();
-// @include dist/espdma.min.js
+// @include test/conformance/dma-stand-in.js
+// @include-json BUNDLE dist/espdma.min.js
+require("Storage").write("espdma.js", BUNDLE);
+BUNDLE = undefined;
+eval(require("Storage").read("espdma.js"));
 print(typeof espdma, require("espdma") === espdma, typeof espdma.requestChannel);
 var src = espdma.alloc(64), dst = espdma.alloc(64);
 for (var i = 0; i < 64; i++) src[i] = i * 3;

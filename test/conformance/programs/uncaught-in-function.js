@@ -7,10 +7,9 @@ function g(x, y) {
 }
 function f(a) {   var t = 2;    return g(a, t); }
 function long(a) { return a.b.c.d + "this is a long line of code that goes on and on and on and on" + 1; }
-setTimeout(function () { f(o); }, 1);
-setTimeout(function () { long(o); }, 2);
-setTimeout(function () { var s = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"; s.q.r; }, 3);
-setTimeout(function () { throw new Error("boom"); }, 4);
-setTimeout(function () { o.nothing(1, 2); }, 5);
-setTimeout(function () { throw "a string"; }, 6);
-setTimeout(function () { print("the others still ran"); }, 7);
+setTimeout(function () { f(o); }, 100);
+setTimeout(function () { long(o); }, 200);
+setTimeout(function () { var s = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"; s.q.r; }, 300);
+setTimeout(function () { throw new Error("boom"); }, 400);
+setTimeout(function () { throw "a string"; }, 600);
+setTimeout(function () { print("the others still ran"); }, 700);
