@@ -83,15 +83,38 @@ async function prepare(link: OpenedLink, o: RunOptions): Promise<BoardDef> {
   return board;
 }
 
+/** The Storage file the code goes through on a board where it does not fit as text. */
+const RUN_FILE = "espdma.run";
+
+/** Does the code fit as one uploaded line? Espruino holds the line (9 characters a block,
+ * 2v29) next to what the code keeps (about as much again, test/conformance/golden/
+ * memory-bundle-text.out): driver and agent do not fit the Original's 2,756 blocks that way. */
+function fitsAsText(code: string, board: BoardDef): boolean {
+  return (2 * code.length) / 9 < 0.8 * board.espruino.vars;
+}
+
+/** Write the code to Storage in pieces and run it from there, as a flashed board runs the
+ * driver: its functions' code then stays in flash. */
+async function loadViaStorage(c: OpenedLink["client"], code: string, o: RunOptions): Promise<void> {
+  var piece = 1024, s = 'require("Storage")';
+  for (var at = 0; at < code.length; at += piece) {
+    var part = JSON.stringify(code.slice(at, at + piece));
+    await c.eval(s + ".write(" + JSON.stringify(RUN_FILE) + "," + part + "," + at + (at === 0 ? "," + code.length : "") + ")", undefined, "writing the driver and agent to Storage");
+    o.onUpload?.(Math.min(at + piece, code.length), code.length);
+  }
+  await c.eval("eval(" + s + ".read(" + JSON.stringify(RUN_FILE) + ")),1", 10000, "running the driver and agent from Storage");
+}
+
 /** Send the code and check that both globals exist. */
 async function load(c: OpenedLink["client"], code: string, board: BoardDef, o: RunOptions): Promise<void> {
   // What the board prints while the code loads says why a load failed (Espruino prints
-  // "ERROR: Out of Memory!" or "Uncaught SyntaxError ..." and goes on with the next line).
+  // "OUT OF MEMORY" or "Uncaught SyntaxError ..." and goes on with the next line).
   var said: string[] = [];
-  var onText = (t: string) => { if (/ERROR|Uncaught|Error:/.test(t)) said.push(t.replace(/^[>:]+/, "").trim()); };
+  var onText = (t: string) => { if (/ERROR|Uncaught|Error:|OUT OF MEMORY/.test(t)) said.push(t.replace(/^[>:]+/, "").trim()); };
   c.on("text", onText);
   try {
-    await c.upload(code, o.onUpload);
+    if (fitsAsText(code, board)) await c.upload(code, o.onUpload);
+    else await loadViaStorage(c, code, o);
     var check = 'typeof espdma+","+typeof espdmaAgent', open = false;
     try {
       // A board still parsing the code answers late: wait longer than for a plain command.

@@ -81,8 +81,11 @@ export function formatValue(v: unknown, depth = 0, seen: unknown[] = []): string
 function functionText(f: Function): string {
   var s = Function.prototype.toString.call(f);
   if (/\{\s*\[native code\]\s*\}$/.test(s)) return "function () { [native code] }";
-  // Espruino shows `function (args) {body}` for named and anonymous functions alike.
-  return s.replace(/^function\s*[A-Za-z0-9_$]*\s*\(/, "function (");
+  // 2v29's REPL shows the parameters and elides the body: `=function (x) { ... }`, for named
+  // and anonymous functions alike (its value for a function declaration too).
+  var m = /^[^(]*\(([^)]*)\)/.exec(s);
+  var params = m ? m[1].split(",").map((p) => p.trim()).filter((p) => p).join(",") : "";
+  return "function (" + params + ") { ... }";
 }
 
 /** The message Espruino would give for an error V8 raised (names and wording differ; each

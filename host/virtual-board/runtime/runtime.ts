@@ -150,9 +150,13 @@ export class Runtime {
     // from the command line's memory).
     var held = opts.inputInRam === false ? undefined : this.holdInput(code, !!opts.fromFlash);
     if (held === null) {
-      this.out("ERROR: Out of Memory!\r\n");
-      var oom = this.sandboxError("Out of Memory!");
-      return { ok: false, error: oom, text: "ERROR: Out of Memory!" };
+      // The command's own text does not fit: 2v29 runs out while it stores it.
+      this.out("OUT OF MEMORY\r\n");
+      this.errorFlags.add("LOW_MEMORY");
+      this.errorFlags.add("MEMORY");
+      this.newFlags = true;
+      if (opts.print !== false) this.reportErrorFlags();
+      return { ok: false, error: this.sandboxError("OUT OF MEMORY"), text: "OUT OF MEMORY" };
     }
     this.journal.push(code);
     this.interruptFlag = false;
@@ -392,10 +396,11 @@ export class Runtime {
     return held;
   }
 
-  /** Load the firmware bundle (an IIFE defining the global `espdma`) as an upload would, and
-   * make it available as require("espdma"). Returns the evaluation result. */
-  loadBundle(src: string, filename = "espdma.js"): EvalResult {
-    var r = this.evaluate(src, { filename });
+  /** Load the firmware bundle (an IIFE defining the global `espdma`) as an upload would (or,
+   * fromFlash, as a flashed board runs it from Storage), and make it available as
+   * require("espdma"). Returns the evaluation result. */
+  loadBundle(src: string, filename = "espdma.js", fromFlash = false): EvalResult {
+    var r = this.evaluate(src, { filename, fromFlash });
     if (r.ok && this.g.espdma !== undefined && !this.moduleCache.has("espdma")) this.moduleCache.set("espdma", this.g.espdma);
     return r;
   }
