@@ -90,7 +90,7 @@ const RUN_FILE = "espdma.run";
  * 2v29) next to what the code keeps (about as much again, test/conformance/golden/
  * memory-bundle-text.out): driver and agent do not fit the Original's 2,756 blocks that way. */
 function fitsAsText(code: string, board: BoardDef): boolean {
-  return (2 * code.length) / 9 < 0.8 * board.espruino.vars;
+  return (2 * code.length) / 9 < board.espruino.vars;
 }
 
 /** Write the code to Storage in pieces and run it from there, as a flashed board runs the
