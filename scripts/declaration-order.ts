@@ -18,8 +18,9 @@ interface Scope {
   parent: Scope | null;
   /** name -> source offset from which it is declared (-1: from the start: params, own name) */
   decls: { [name: string]: number };
-  /** declaration offset -> line, for the message */
+  /** name -> "line:column" of the declaration and its kind ("var", "function"), for the message */
   lines: { [name: string]: string };
+  kinds: { [name: string]: string };
   /** true when the body runs where the scope appears (an immediately called function) */
   immediate: boolean;
 }
@@ -47,10 +48,11 @@ function immediatelyCalled(fn: Node, parent: Node, key: string): boolean {
     (parent.property.name === "call" || parent.property.name === "apply") && !!parent._calledAsCallee;
 }
 
-function declare(s: Scope, name: string, at: number, where: string): void {
+function declare(s: Scope, name: string, at: number, where: string, kind = ""): void {
   if (s.decls[name] === undefined) { // the first in source order (parameters come first)
     s.decls[name] = at;
     s.lines[name] = where;
+    s.kinds[name] = kind;
   }
 }
 
@@ -64,8 +66,8 @@ function buildScopes(ast: Node): Map<Node, Scope> {
   function visit(n: Node, parent: Node, key: string, s: Scope): void {
     if (n.type === "CallExpression" && n.callee.type === "MemberExpression") n.callee._calledAsCallee = true;
     if (isFunction(n)) {
-      if (n.type === "FunctionDeclaration") declare(varScopeOf(s), n.id.name, n.start, lineCol(n));
-      var f: Scope = { node: n, parent: s, decls: {}, lines: {}, immediate: immediatelyCalled(n, parent, key) };
+      if (n.type === "FunctionDeclaration") declare(varScopeOf(s), n.id.name, n.start, lineCol(n), "function");
+      var f: Scope = { node: n, parent: s, decls: {}, lines: {}, kinds: {}, immediate: immediatelyCalled(n, parent, key) };
       scopes.set(n, f);
       declare(f, "arguments", -1, "");
       if (n.type === "FunctionExpression" && n.id) declare(f, n.id.name, -1, "");
@@ -75,16 +77,16 @@ function buildScopes(ast: Node): Map<Node, Scope> {
     }
     if (n.type === "CatchClause") {
       // The catch parameter lives in its own scope that runs where it stands.
-      var c: Scope = { node: n, parent: s, decls: {}, lines: {}, immediate: true };
+      var c: Scope = { node: n, parent: s, decls: {}, lines: {}, kinds: {}, immediate: true };
       scopes.set(n, c);
       declare(c, n.param.name, -1, "");
       visit(n.body, n, "body", c);
       return;
     }
-    if (n.type === "VariableDeclarator") declare(varScopeOf(s), n.id.name, n.id.start, lineCol(n.id));
+    if (n.type === "VariableDeclarator") declare(varScopeOf(s), n.id.name, n.id.start, lineCol(n.id), "var");
     children(n, function (ch, k) { visit(ch, n, k, s); });
   }
-  var top: Scope = { node: ast, parent: null, decls: {}, lines: {}, immediate: true };
+  var top: Scope = { node: ast, parent: null, decls: {}, lines: {}, kinds: {}, immediate: true };
   scopes.set(ast, top);
   children(ast, function (ch, k) { visit(ch, ast, k, top); });
   return scopes;
@@ -134,7 +136,7 @@ export function findOrderProblems(ast: Node): OrderProblem[] {
     if (!s || !runsNow) return;
     var at = s.decls[name];
     if (at >= 0 && id.start < at) {
-      out.push({ node: id, what: name + " used before its declaration at " + s.lines[name] + " in the same scope (Espruino hoists neither var nor function: " + (s.parent ? "the name is still the outer one here" : "ReferenceError") + ")" });
+      out.push({ node: id, what: s.kinds[name] + " " + name + " used before its declaration at " + s.lines[name] + " in the same scope (Espruino hoists neither var nor function: " + (s.parent ? "the name is still the outer one here" : "ReferenceError") + ")" });
     }
   }
   visit(ast, null, "", topScope);

@@ -4,7 +4,7 @@
 // holds every descriptor not yet done, and a descriptor's `_state` names its stage: the hardware
 // runs one descriptor at a time, so completions, aborts and cookies all follow queue order, and
 // one queue is less code (this source stays in the board's RAM). The engine (engine.ts) owns the
-// poll timer and the completion task.
+// poll timer, which also runs the completion task.
 //
 // Size: internal names start with "_" (the build shortens them, rollup.config.js) and internal
 // operations are module functions rather than methods (no prototype entry, shorter calls);
@@ -22,8 +22,8 @@ export interface ChannelHost {
   _p: Provider;
   /** The engine's channels (release() takes this one out). */
   _chans: Channel[];
-  /** The completion task's timer, null when none is queued. */
-  _doneTimer: any;
+  /** Callbacks are due: the completion run comes next (engine.ts). */
+  _due?: boolean;
   /** terminateAll()'s deprecation warning was printed. */
   _warned?: boolean;
   /** Depth of completion callbacks running now, on any channel: synchronize() and what calls
@@ -31,12 +31,16 @@ export interface ChannelHost {
   _inCb: number;
   /** Re-evaluate the poll timer and the in-flight state after a change. */
   _kick(): void;
-  /** Queue the completion task. */
-  _schedule(): void;
 }
 
 /** Bounded wait of synchronize() when the caller gives none: stopping takes one data item. */
 var DEFAULT_SYNC_MS = 100;
+/** Poll schedule (ms). A transfer of known rate is polled when it is due to end (the provider's
+ * expectedMs, per segment of a scatter-gather list, per period of a ring) plus DUE_SLACK; one
+ * that is late is polled again after 0.1 ms, then at doubling delays. One of unknown rate (no
+ * running timer behind its request) 1, 2, 4, 8 and 16 ms after its start, then every
+ * UNKNOWN_MS: at most 10 polls a second past its first 10 ms. */
+var DUE_SLACK = 0.05, UNKNOWN_MS = 100;
 /** Final states remembered per channel for txStatus() of finished cookies. */
 var DONE_KEPT = 32;
 
@@ -67,6 +71,11 @@ export interface Descriptor {
   _residue: number;
   /** cyclic: periods reported by the hardware whose callback has not run yet. */
   _periods: number;
+  /** On the hardware: when its current segment started (ms), its index, and (cyclic) the
+   * periods reported since; while paused, _t0 holds the time the segment had run. */
+  _t0: number;
+  _k: number;
+  _n: number;
   submit(): number;
 }
 
@@ -79,7 +88,7 @@ export function Descriptor(this: Descriptor, ch: Channel, hw: HwDesc, bufs: any[
   this._per = per;
   this._state = PREPARED;
   this._residue = hw.len;
-  this._periods = 0;
+  this._periods = this._k = this._n = this._t0 = 0;
 }
 
 Descriptor.prototype = {
@@ -240,6 +249,7 @@ Channel.prototype = {
     if (!c._act || c._paused) fail("EPERM", "nothing to pause");
     c._p.pause(c._pc);
     c._paused = true;
+    c._act._t0 = c._f.now() - c._act._t0;
     c._e._kick();
   },
 
@@ -249,6 +259,7 @@ Channel.prototype = {
     if (!c._paused) fail("EPERM", "not paused");
     c._p.resume(c._pc);
     c._paused = false;
+    if (c._act) c._act._t0 = c._f.now() - c._act._t0;
     startNext(c);
     c._e._kick();
   },
@@ -294,7 +305,7 @@ Channel.prototype = {
     // vchan_synchronize() kills the completion tasklet before it frees the terminated
     // descriptors. A callback may terminate the channel: the stop below then covers that too.
     deliver(c);
-    if (c._needSync || aborted(c)) {
+    if (c._needSync || has(c, ABORTED)) {
       c._p.synchronize(c._pc, ms);
       // Stopped: its residue is exact now.
       if ((a = c._ab)) {
@@ -309,11 +320,9 @@ Channel.prototype = {
       return d._state !== ABORTED || (d._bufs = null);
     });
     c._needSync = false;
-    // Nothing left to notify on any channel: drop the queued completion task.
-    if (e._doneTimer !== null && !e._chans.some(pending)) {
-      e._f.clearTimeout(e._doneTimer);
-      e._doneTimer = null;
-    }
+    // Nothing left to notify on any channel: no completion run.
+    for (a = 0; a < e._chans.length && !pending(e._chans[a]); a++);
+    if (a === e._chans.length) e._due = false;
     e._kick();
   },
 
@@ -355,6 +364,7 @@ function startNext(ch: Channel, inPoll?: boolean): void {
       d._state = ACTIVE;
       try {
         ch._p.start(ch._pc, d._hw);
+        d._t0 = ch._f.now();
         return;
       } catch (e) {
         ch._act = null;
@@ -373,19 +383,26 @@ function end(ch: Channel, d: Descriptor, result: string, final: string, res: num
   d._final = final;
   d._residue = res;
   d._state = COMPLETED;
-  ch._e._schedule();
+  ch._e._due = true;
 }
 
-/** A hardware event from the provider's poll() for this channel. Only records it; callbacks
- * run from the completion task. */
-export function hwEvent(ch: Channel, ev: HwEvent): void {
+/** A hardware event from the provider's poll() for this channel, at time now. Only records
+ * it; the callbacks run from the completion run (engine.ts). */
+export function hwEvent(ch: Channel, ev: HwEvent, now: number): void {
   var d = ch._act, k = ev.kind, per = k === "period", ok = k === COMPLETE;
   if (!d) return;
+  if (k === "segment") {
+    // The provider chained the next entry of a scatter-gather list: time it from now.
+    d._k++;
+    d._t0 = now;
+    return;
+  }
   // A ring never completes: it reports periods. Other kinds have no periods.
   if ((per || ok) && per !== !!d._per) return;
   if (per) {
     d._periods += ev.count || 1;
-    ch._e._schedule();
+    d._n += ev.count || 1;
+    ch._e._due = true;
   } else {
     end(ch, d, ok ? "ok" : k, ok ? COMPLETE : "error", ok ? 0 : residue(ch, d));
     ch._act = null;
@@ -416,33 +433,38 @@ export function deliver(ch: Channel): void {
   }
 }
 
-/** Callbacks still to run (the completion task is needed). */
-export function pending(ch: Channel): boolean {
-  return ch._q.some(function (d) {
-    return d._state === COMPLETED || (d._state === ACTIVE && d._periods > 0);
-  });
+/** Callbacks of this channel still to run. */
+function pending(ch: Channel): boolean {
+  for (var q = ch._q, i = 0; i < q.length; i++) if (q[i]._state === COMPLETED || (q[i]._state === ACTIVE && q[i]._periods > 0)) return true;
+  return false;
 }
 
-/** The hardware has, or will have, this channel's buffers: a descriptor submitted and not
- * completed, or aborted and not synchronized (the heap must not move, rule 6). */
-export function holds(ch: Channel): boolean {
-  return ch._q.some(function (d) {
-    return d._state !== COMPLETED;
-  });
+/** A descriptor of this channel is in state s (ABORTED), or, for s < 0, in any state but
+ * COMPLETED: the hardware has, or will have, its buffers (the heap must not move, rule 6).
+ * (Loops rather than some(): no closure per call, as the poll path allocates nothing.) */
+export function has(ch: Channel, s: number): boolean {
+  for (var q = ch._q, i = 0; i < q.length; i++) if (s < 0 ? q[i]._state !== COMPLETED : q[i]._state === s) return true;
+  return false;
 }
 
-/** Aborted descriptors whose buffers synchronize() has not released yet. */
-export function aborted(ch: Channel): boolean {
-  return ch._q.some(function (d) {
-    return d._state === ABORTED;
-  });
-}
-
-/** The poll period this channel needs (ms), or -1 when nothing here is moving. */
-export function pollWanted(ch: Channel): number {
-  var d = ch._act;
+/** When this channel wants the next poll (ms, the platform's clock), or -1 when nothing here
+ * moves; the schedule is described at DUE_SLACK. Sets `unknown` when its rate is unknown and
+ * it is past its first 10 ms (the engine then polls with one interval timer). */
+export var due = { unknown: false };
+export function pollDue(ch: Channel, now: number): number {
+  var d = ch._act, h: any, ms, t;
+  due.unknown = false;
   if (!d || ch._paused) return -1;
-  return (d._per ? d._hw.expectedMs * d._per / d._hw.len : d._hw.expectedMs) / 4;
+  h = d._hw;
+  ms = h.segMs ? h.segMs[d._k] : d._per ? (h.expectedMs * d._per) / h.len : h.expectedMs;
+  t = now - d._t0;
+  if (!ms) {
+    due.unknown = t >= 10;
+    return now + (t < 1 ? 1 : t < 10 ? t : UNKNOWN_MS);
+  }
+  t = d._t0 + ms * (d._n + 1) + DUE_SLACK;
+  // Late: again after 0.1 ms, then at doubling delays, at most UNKNOWN_MS apart.
+  return t > now ? t : now + (now - t < 0.1 ? 0.1 : now - t < UNKNOWN_MS ? now - t : UNKNOWN_MS);
 }
 
 /** One line for dump(): the queue as cookie + stage letter (submitted, issued, active,

@@ -5,7 +5,7 @@
 /** The error codes the core and the providers throw: codes.EINVAL === "EINVAL", ... (built
  * from one string: the bundle's source stays in the board's RAM). */
 export var codes: { [code: string]: string } = {};
-"EINVAL EBUSY EDEADLK ETIMEDOUT ENODEV E2BIG ENOMEM EFAULT EPERM".split(" ").forEach(function (c) {
+"EINVAL EBUSY EDEADLK ETIMEDOUT ENODEV E2BIG ENOMEM EFAULT EPERM ENOSYS".split(" ").forEach(function (c) {
   codes[c] = c;
 });
 

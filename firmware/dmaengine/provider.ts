@@ -61,6 +61,7 @@ export interface PrepRequest {
 export type HwEventKind =
   | "complete"       // the active descriptor finished (all segments of a scatter-gather list)
   | "period"         // cyclic: one period finished (HTIF / TCIF in circular mode)
+  | "segment"        // scatter-gather: this poll started the next entry (the core times it)
   | "read_failed"    // transfer error while reading (stream stopped by hardware)
   | "write_failed";  // transfer error while writing (stream stopped by hardware)
 
@@ -81,8 +82,13 @@ export interface ProviderChan {
 export interface HwDesc {
   /** Bytes this descriptor moves in total (one pass of the ring for cyclic). */
   len: number;
-  /** Expected duration in ms when started, for the adaptive poll period (0: as fast as it goes). */
+  /** Expected duration in ms when started, until its completion flag is set at the latest
+   * (a paced transfer's first request may come one period after the start): the core polls
+   * then. 0: unknown (the core backs off). Cyclic: one pass of the ring. */
   expectedMs: number;
+  /** Optional, scatter-gather: the same per entry, each from its own start (the core polls
+   * when the current one is due to end; the provider reports "segment" when it chains). */
+  segMs?: number[];
 }
 
 export interface Provider {
@@ -131,8 +137,10 @@ export interface Provider {
   resume(pc: ProviderChan): void;
 
   /** Read and clear the interrupt flags of the channels in flight (one register read per
-   * controller), advance scatter-gather lists internally, and return what the core must know.
-   * Never called with nothing in flight. */
+   * controller), advance scatter-gather lists internally, and return what the core must know:
+   * the events. A poll that finds nothing should allocate nothing: it may return the same
+   * empty array each time (the core never changes what poll() returns). Never called with
+   * nothing in flight; `chans` is the core's, not to be kept or changed. */
   poll(chans: ProviderChan[]): HwEvent[];
 
   /** One-line-per-channel decoded register dump for REPL debugging. */

@@ -6,15 +6,16 @@ import { fail } from "../dmaengine/errors";
 import { BOARDS } from "../../boards/compact";
 import { createStm, timerOf } from "./stm32";
 
-/** The boards/compact.ts row for our name ("pico") or Espruino's BOARD ("PICO_R1_3"). */
-function boardRow(platform: Platform, boardName?: string): any[] {
-  var n = String(boardName || platform.boardName()).toLowerCase(), names = "";
+/** The boards/compact.ts row for our name ("pico") or Espruino's BOARD ("PICO_R1_3"); a name
+ * given (espdma.setup({board})) wins over the platform's. */
+export function boardRow(platform: Platform | null, boardName?: string): any[] {
+  var n = String(boardName || platform && platform.boardName()).toLowerCase(), names = "";
   for (var i = 0; i < BOARDS.length; i++) {
     var b = BOARDS[i];
     if (b[0] === n || b[1].toLowerCase() === n) return b;
     names += " " + b[0];
   }
-  fail("ENODEV", "no espdma driver for board \"" + n + "\": supported are" + names);
+  fail("ENODEV", "no espdma driver for board \"" + n + "\": setup({board}) with one of" + names);
 }
 
 /** The DMA provider for the board: stream DMA on F2/F4, channel DMA on F1. */

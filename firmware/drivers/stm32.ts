@@ -52,6 +52,10 @@ export function createStm(P: Platform, board: any[]): Provider {
   var DMA = f4 ? 0x40026000 : 0x40020000, ENR = f4 ? 0x40023830 : 0x40021014, ENBIT = f4 ? 21 : 0;
   var REQ = f4 ? F4_REQUESTS : F1_REQUESTS;
   var chans: any = {};
+  /** What a poll that finds nothing returns: the same empty array (no allocation). */
+  var NONE: HwEvent[] = [];
+  /** Polls so far (see poll()). */
+  var polls = 0;
 
   // All register access goes through these two.
   function rd(a: number): number {
@@ -172,8 +176,9 @@ export function createStm(P: Platform, board: any[]): Provider {
       if (k > 0) return { chan: c, kind: "period", count: k };
     } else if (f & TC) {
       if (++c._seg < h._items.length) {
-        // Scatter-gather: the next entry.
+        // Scatter-gather: the next entry, from this poll (the core times it from now).
         segment(c, h, c._seg);
+        return { chan: c, kind: "segment" };
       } else {
         c._hw = null;
         h._res = 0;
@@ -261,11 +266,12 @@ export function createStm(P: Platform, board: any[]): Provider {
       }
       var cr = (c._chsel << 25) | (PRIORITIES.indexOf(cfg.priority || "medium") << PL) | ((mw >> 1) << MSIZE) | ((pw >> 1) << PSIZE) | MINC |
         (mem ? PINC | M2M : 0) | (cyc ? CIRC : 0) | (req.dir === MEM2DEV ? M2P : 0);
-      // Items per second, for the poll period: memory-to-memory at about 8 cycles an item, a
-      // paced transfer at its timer's rate (0, unknown: poll as fast as the engine does).
-      var hz = mem ? board[4] * 125000 : rate(c._req), len = total * unit;
+      // Items per second, for the poll schedule: memory-to-memory at about 8 cycles an item, a
+      // paced transfer at its timer's rate (0, unknown: the core backs off). n items paced at hz
+      // end within n periods of the start (the first request comes within one period).
+      var hz = mem ? board[4] * 125000 : rate(c._req), len = total * unit, ms = 1000 / hz;
       return {
-        len: len, expectedMs: hz ? (total * 1000) / hz : 0, _cyc: cyc, _cr: cr, _fcr: fifo ? (fifo - 1) | 4 : 0, _par: par,
+        len: len, expectedMs: hz ? total * ms : 0, segMs: hz && items.length > 1 ? items.map(function (k) { return k * ms; }) : undefined, _cyc: cyc, _cr: cr, _fcr: fifo ? (fifo - 1) | 4 : 0, _par: par,
         _addrs: addrs, _items: items, _unit: unit, _pstep: mem ? pw : 0, _per: per, _res: len,
       } as HwDesc;
     },
@@ -327,18 +333,21 @@ export function createStm(P: Platform, board: any[]): Provider {
     },
 
     poll: function (list: ProviderChan[]): HwEvent[] {
-      var evs: HwEvent[] = [], seen: any = {};
-      for (var i = 0; i < list.length; i++) {
-        var c: any = list[i], h = c._hw;
+      var evs: HwEvent[] | null = null, pn = ++polls, i, j, c: any, o: any, h, v, f, ev;
+      for (i = 0; i < list.length; i++) {
+        c = list[i];
+        h = c._hw;
         if (!h || c._left >= 0) continue;
-        // One status read per status register, shared by the streams it covers.
-        var v = seen[c._isr];
-        if (v === undefined) v = seen[c._isr] = rd(c._isr);
-        var f = (v >>> c._sh) & ALL;
-        var ev = (f || h._cyc) && handle(c, h, f);
-        if (ev) evs.push(ev);
+        // One status read per status register, shared by the streams it covers: _v is the
+        // value read in poll number _pn (no lookup object, which would be allocated per poll).
+        for (j = 0; j < i; j++) if ((o = list[j] as any)._pn === pn && o._isr === c._isr) break;
+        v = c._v = j < i ? o._v : rd(c._isr);
+        c._pn = pn;
+        f = (v >>> c._sh) & ALL;
+        ev = (f || h._cyc) && handle(c, h, f);
+        if (ev) (evs || (evs = [])).push(ev);
       }
-      return evs;
+      return evs || NONE;
     },
 
     dump: function (): string {

@@ -3,6 +3,7 @@
 // peek32, E and getTime do not exist.
 import type { Platform } from "./platform";
 import { setHeapBusy } from "./heap-guard";
+import { fail } from "../dmaengine/errors";
 
 declare var peek32: any, poke32: any, E: any, getTime: any;
 
@@ -15,6 +16,7 @@ export function createEspruinoPlatform(): Platform {
     poke32: poke32,
     addressOf: function (buf) { return E.getAddressOf(buf, true); },
     setTimeout: setTimeout,
+    setInterval: setInterval,
     clearTimeout: clearTimeout,
     now: function () { return getTime() * 1000; },
     // Espruino prints an uncaught error as "Uncaught Error: <message>"; do the same so a throwing
@@ -24,5 +26,22 @@ export function createEspruinoPlatform(): Platform {
     // Espruino always has process.env.BOARD ("PICO_R1_3", "ESPRUINOBOARD", ...).
     boardName: function () { return String(process.env.BOARD || ""); },
     inFlight: function (yes) { setHeapBusy(E, yes); },
+    alloc: flatAlloc,
   };
+}
+
+/** Espruino backs a typed array with one flat block only past a break-even size (measured on
+ * 2v29: on the Pico layout 9..17 bytes are chained blocks, E.getAddressOf 0; on 64-bit Linux
+ * 21..41), and a flat block need not start 4-byte aligned. So: n + 3 bytes, or 64 when that is
+ * not flat, and an n-byte view at the first aligned byte. Running out of memory on Espruino
+ * aborts the whole command (not catchable), so the room is checked first. */
+function flatAlloc(n: number): any {
+  for (var s = n + 3; ; s = 64) {
+    var m = (process as any).memory(), free = m.free * m.blocksize;
+    // The data, plus a header block and one block of slack for the ArrayBuffer and the view.
+    if (s + 3 * m.blocksize > free) fail("ENOMEM", "alloc(" + n + "): only " + free + " bytes free (" + m.free + " blocks of " + m.blocksize + "): free memory or ask less");
+    var b = new Uint8Array(s), a = E.getAddressOf(b, true);
+    if (a) return b.subarray(a = (4 - (a & 3)) & 3, a + n);
+    if (s >= 64) fail("ENOMEM", "alloc(" + n + "): no flat block in " + free + " bytes free (fragmented): alloc DMA buffers early");
+  }
 }

@@ -10,6 +10,9 @@ export interface Platform {
   /** Address of a flat buffer's data, 0 if the data is not flat (Espruino E.getAddressOf(x, true)). */
   addressOf(buf: any): number;
   setTimeout(fn: () => void, ms: number): any;
+  /** Optional: a repeating timer (Espruino setInterval); clearTimeout() clears it. Without it,
+   * a steady poll re-arms a timeout each time (one timer allocation per poll). */
+  setInterval?(fn: () => void, ms: number): any;
   clearTimeout(id: any): void;
   /** Milliseconds, monotonic enough for timeouts (Espruino getTime() * 1000). */
   now(): number;
@@ -19,6 +22,11 @@ export interface Platform {
   warn(msg: string): void;
   /** The board's name as Espruino reports it (process.env.BOARD), or "" when unknown. */
   boardName(): string;
+  /** Optional: n bytes of flat, DMA-reachable memory, 4-byte aligned, as an object with
+   * `byteLength` n and indexable bytes (a Uint8Array, or what the engine has). Without it the
+   * core uses `new Uint8Array(n)`: an engine without typed arrays (JerryScript es5.1, mujs)
+   * supplies its buffers here, as an embedding would. Throws (ENOMEM) when there is no room. */
+  alloc?(n: number): any;
   /** Optional: the core says whether any transfer may touch memory now (a descriptor is active
    * or terminated but not yet synchronized). The Espruino platform uses it to refuse heap moves
    * (E.defrag, E.toFlatString) while DMA owns a buffer. Called only when the state changes. */

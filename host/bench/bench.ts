@@ -43,7 +43,16 @@ export const SPECS: Spec[] = [
   { name: "terminate_to_stopped_items", target: "<= 1", met: (v) => v <= 1, meaning: "data items moved after terminateAsync() returns (worst case, F4 and F1)" },
   { name: "idle_timers", target: "= 0", met: (v) => v === 0, meaning: "timers left running with nothing in flight (worst case, F4 and F1)" },
   { name: "completion_latency_ms_memcpy_1k", meaning: "issuePending() of a 1 KB memcpy to its callback, simulated ms (Pico)" },
-  { name: "completion_latency_ms_paced", meaning: "hardware done (TCIF) to callback of a 10 kHz timer-paced transfer, simulated ms (Pico)" },
+  { name: "completion_latency_ms_paced", target: "<= 1", met: (v) => v <= 1, meaning: "hardware done (TCIF) to callback of a 10 kHz timer-paced transfer, simulated ms (Pico)" },
+  { name: "polls_per_memcpy_1k", target: "<= 1", met: (v) => v <= 1, meaning: "provider polls for a 1 KB memcpy, issuePending() to callback (Pico)" },
+  { name: "polls_per_paced_transfer", target: "<= 2", met: (v) => v <= 2, meaning: "provider polls for a 256-byte transfer at 10 kHz (known rate: polled when due to end) (Pico)" },
+  { name: "polls_per_100ms_unknown_rate", target: "<= 10", met: (v) => v <= 10, meaning: "polls in the first 100 ms of a transfer of unknown rate (no running timer) (virtual F4)" },
+  { name: "polls_per_s_unknown_rate", target: "<= 10", met: (v) => v <= 10, meaning: "polls in the second after its first 10 ms (back-off)" },
+  { name: "allocs_per_idle_poll", target: "= 0", met: (v) => v === 0, meaning: "objects (literals, closures, new, new arrays, timers) a poll that finds nothing allocates, steady state (instrumented bundle, virtual F4)" },
+  { name: "allocs_per_idle_poll_first_200ms", meaning: "the same over the first 200 ms (the back-off re-arms a timeout per poll)" },
+  { name: "timers_in_flight_max", target: "<= 1", met: (v) => v <= 1, meaning: "engine timers pending at once while a memcpy and a paced transfer run on two channels" },
+  { name: "sg_segment_gap_ms_max", target: "<= 1.1", met: (v) => v <= 1.1, meaning: "scatter-gather 150/50/150/50 items at 1 kHz: longest wait from a segment's TCIF to the next one's start, simulated ms (Pico); at most one item period (the first request's phase) + 0.05" },
+  { name: "sg_total_ms", meaning: "the same transfer, issuePending() to callback (400 ms on the wire)" },
   { name: "espruino_vars_before_load", meaning: "variable blocks used on the virtual Pico before loading the bundle" },
   { name: "espruino_vars_after_load", meaning: "variable blocks used after loading dist/espdma.min.js (of 5100)" },
   { name: "upload_bytes_per_s", meaning: "bundle bytes / link time of `espdma flash` at " + BAUD + " baud" },
@@ -177,6 +186,22 @@ export async function runBench(o: Options, m: Metrics): Promise<Metrics> {
   await measure(m, ["completion_latency_ms_memcpy_1k", "completion_latency_ms_paced"], "the latency run", async () => {
     var l = (await import("./driver")).completionLatency("pico");
     return { completion_latency_ms_memcpy_1k: round(l.memcpy1k, 3), completion_latency_ms_paced: round(l.paced, 3) };
+  });
+
+  await measure(m, ["polls_per_memcpy_1k", "polls_per_paced_transfer", "timers_in_flight_max"], "the poll count run", async () => {
+    var p = (await import("./driver")).pollFigures("pico");
+    return { polls_per_memcpy_1k: p.memcpyPolls, polls_per_paced_transfer: p.pacedPolls, timers_in_flight_max: p.timersInFlight };
+  });
+  await measure(m, ["sg_segment_gap_ms_max", "sg_total_ms"], "the scatter-gather run", async () => {
+    var g = (await import("./driver")).sgFigures("pico");
+    return { sg_segment_gap_ms_max: round(g.maxGapMs, 3), sg_total_ms: round(g.totalMs, 2) };
+  });
+  var idle = ["allocs_per_idle_poll", "allocs_per_idle_poll_first_200ms", "polls_per_100ms_unknown_rate", "polls_per_s_unknown_rate"];
+  await measure(m, idle, "the idle-poll run (instrumented dist/espdma.js)", async () => {
+    var src = join(ROOT, "dist", "espdma.js");
+    if (!existsSync(src)) throw new Error("no " + src + ": run npm run build");
+    var f = (await import("./allocs")).idlePollFigures(readFileSync(src, "latin1"));
+    return { allocs_per_idle_poll: round(f.allocsPerIdlePoll, 3), allocs_per_idle_poll_first_200ms: round(f.allocsPerIdlePollFirst200ms, 3), polls_per_100ms_unknown_rate: f.pollsFirst100ms, polls_per_s_unknown_rate: f.pollsPerSecondAfter10ms };
   });
 
   await measure(m, ["espruino_vars_before_load", "espruino_vars_after_load"], "loading the bundle on the virtual Pico", async () => {

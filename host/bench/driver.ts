@@ -106,8 +106,11 @@ export function registerCounts(boardName: string): RegisterCounts {
   r.loop.advanceBy(1);
   var sync = r.count(() => ch.synchronize());
   ch.release();
-  // poll with nothing complete: one poll-timer run while a slow paced transfer moves.
+  // poll with nothing complete: one poll-timer run while a transfer of unknown rate waits (its
+  // timer stopped before prep: a transfer of known rate is polled when it is due to end, and
+  // then finds it complete).
   var z = pacedSetup(r, 1000);
+  z.pacer.stop();
   var buf = pattern(r.p.directAlloc(1000));
   var zk = z.ch.prepSlaveSg([buf], "mem2dev").submit();
   z.ch.issuePending();
@@ -232,4 +235,75 @@ export function completionLatency(boardName: string): Latencies {
   if (tc < 0) throw new Error("no TCIF in the trace of the paced transfer");
   z.pacer.stop();
   return { memcpy1k, paced: t2 - cyclesToMs(r, tc) };
+}
+
+export interface PollFigures {
+  /** Provider polls for one 1 KB memcpy, issuePending() to callback. */
+  memcpyPolls: number;
+  /** Provider polls for one 256-byte transfer paced at 10 kHz (known rate). */
+  pacedPolls: number;
+  /** Most engine timers pending at once while transfers run on two channels. */
+  timersInFlight: number;
+}
+
+/** Polls of a known-rate transfer and of a memcpy, and the timers pending meanwhile (a memcpy
+ * and a paced transfer at once, checked at every loop turn). */
+export function pollFigures(boardName: string): PollFigures {
+  var r = rig(boardName);
+  var prov: any = (r.engine as any)._p, orig = prov.poll, polls = 0;
+  prov.poll = function (l: any) { polls++; return orig.call(prov, l); };
+  var ch = r.engine.requestChannel({ request: "mem2mem" });
+  var done = 0;
+  ch.prepMemcpy(r.p.directAlloc(1024), pattern(r.p.directAlloc(1024)), 1024, { callback: () => { done++; } }).submit();
+  ch.issuePending();
+  r.loop.runUntilIdle(1000);
+  if (done !== 1) throw new Error("the memcpy did not call back");
+  var memcpyPolls = polls;
+  var z = pacedSetup(r, 10000);
+  polls = 0;
+  z.ch.prepSlaveSg([pattern(r.p.directAlloc(256))], "mem2dev", { callback: () => { done++; } }).submit();
+  z.ch.issuePending();
+  // A memcpy on the other channel meanwhile: still one timer.
+  ch.prepMemcpy(r.p.directAlloc(4096), pattern(r.p.directAlloc(4096)), 4096, { callback: () => { done++; } }).submit();
+  ch.issuePending();
+  var most = 0;
+  r.loop.runUntilTrue(() => { most = Math.max(most, r.loop.pending()); return done === 3; }, 1000);
+  if ((done as number) !== 3) throw new Error("the paced transfer did not call back");
+  var pacedPolls = polls - 1; // (the memcpy's own poll)
+  z.pacer.stop();
+  return { memcpyPolls, pacedPolls, timersInFlight: most };
+}
+
+export interface SgFigures {
+  /** Longest time from one segment's TCIF to the next segment's enable, simulated ms. */
+  maxGapMs: number;
+  /** issuePending() to the callback. */
+  totalMs: number;
+}
+
+/** Scatter-gather of 150/50/150/50 items at 1 kHz to the GPIO port (400 ms on the wire): how
+ * long the next segment waits after the previous one ends (the driver chains it from a poll). */
+export function sgFigures(boardName: string): SgFigures {
+  var r = rig(boardName);
+  var z = pacedSetup(r, 1000);
+  var mark = r.mcu.trace.length, t0 = r.loop.now(), t1 = -1;
+  var bufs = [150, 50, 150, 50].map((n) => pattern(r.p.directAlloc(n)));
+  z.ch.prepSlaveSg(bufs, "mem2dev", { callback: () => { t1 = r.loop.now(); } }).submit();
+  z.ch.issuePending();
+  r.loop.runUntilIdle(2000);
+  if (t1 < 0) throw new Error("the scatter-gather transfer never called back");
+  var name = (z.ch as any).name, tc = -1, gap = 0, gaps = 0;
+  for (var i = mark; i < r.mcu.trace.length; i++) {
+    var e: any = r.mcu.trace[i];
+    if (e.source !== name) continue;
+    if (e.type === "flag" && e.flag === "TCIF" && e.value === 1) tc = e.cycle;
+    else if (e.type === "en" && e.value === 1 && tc >= 0) {
+      gap = Math.max(gap, cyclesToMs(r, e.cycle - tc));
+      gaps++;
+      tc = -1;
+    }
+  }
+  if (gaps !== 3) throw new Error("expected 3 segment chainings in the trace, found " + gaps);
+  z.pacer.stop();
+  return { maxGapMs: gap, totalMs: t1 - t0 };
 }

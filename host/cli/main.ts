@@ -8,6 +8,14 @@ import { jsonError } from "./report";
 import { target } from "./commands";
 import { scenarios } from "../scenarios/catalog";
 import { registerRaceCommand } from "../race/command";
+import { simPtyCommand } from "./sim-pty";
+
+/** sim's transport: the pty (--pty) or TCP; one at a time. */
+async function simTarget(o: any, tcpGiven: boolean): Promise<{ close(): Promise<void> }> {
+  if (o.pty && tcpGiven) throw new CliError("Give either --pty or --tcp, not both (run two sims to serve both).");
+  if (o.link && !o.pty) throw new CliError("--link names the pty: use it with --pty.");
+  return o.pty ? simPtyCommand(o) : simCommand(o);
+}
 
 function collect(v: string, prev: string[]): string[] {
   return prev.concat(v.split(",").filter(Boolean));
@@ -44,12 +52,14 @@ export function program(): Command {
   targetOptions(p.command("repl").description("interactive terminal to the board (Ctrl-] quits; .dma, .upload FILE); the virtual board starts with the driver loaded"))
     .action(async (o) => { await replCommand(target(o), { input: process.stdin, output: process.stdout }, (s) => stdio.err(s)); });
 
-  p.command("sim").description("serve a virtual board on TCP (for espdma --port tcp://..., or the espruino CLI)")
+  p.command("sim").description("serve a virtual board on TCP or a pseudo-terminal (for espdma --port, or the espruino CLI)")
     .option("--board <name>", "board to simulate", "pico")
     .option("--tcp <host:port>", "address to listen on", "127.0.0.1:4000")
+    .option("--pty", "serve it on a new pseudo-terminal instead (a real tty: --port /dev/pts/N)")
+    .option("--link <name>", "with --pty: also make NAME a link to the pty, e.g. ./ttyESPDMA")
     .option("--seed <n>", "scheduler seed")
-    .action(async (o) => {
-      var s = await simCommand(o);
+    .action(async (o, cmd) => {
+      var s = await simTarget(o, cmd.getOptionValueSource("tcp") === "cli");
       await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
       await s.close();
     });

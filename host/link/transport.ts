@@ -46,8 +46,15 @@ export class StreamTransport implements Transport {
     var s = await this.make();
     this.stream = s;
     s.on("data", (b: Buffer) => this.data.emit(Buffer.from(b)));
-    s.on("close", () => this.closed.emit());
-    s.on("error", (e: Error) => this.closed.emit(e));
+    s.on("close", (e?: any) => { this.gone(e && e.disconnected ? e : undefined); this.closed.emit(); });
+    s.on("error", (e: Error) => { this.gone(e); this.closed.emit(e); });
+  }
+  /** Writes waiting to be handed over when the port went away (unplugged): a write stuck in
+   * the binding may never call back, so they fail now. */
+  private pending = new Set<(e: LinkError) => void>();
+  private gone(err?: any): void {
+    var e = writeError(this.description, err ?? new Error("the port closed"), true);
+    for (const f of Array.from(this.pending)) f(e);
   }
   /** Longest a write may take to be handed over (a port stuck in hardware flow control never
    * completes a write): then it fails instead of hanging. */
@@ -58,11 +65,15 @@ export class StreamTransport implements Transport {
     if (!s || s.destroyed) return Promise.reject(new LinkError("Cannot write to " + this.description + ": the link is closed", "ECLOSED"));
     var ms = this.writeTimeoutMs;
     return new Promise((resolve, reject) => {
-      var t = setTimeout(() => reject(new LinkError("Writing to " + this.description + " stalled for " + ms + " ms: the port does not take data (flow control held, device gone?). Unplug and replug the board, then retry.", "EWRITE")), ms);
+      var fail = (e: LinkError) => { clearTimeout(t); this.pending.delete(fail); reject(e); };
+      var t = setTimeout(() => fail(new LinkError("Writing to " + this.description + " stalled for " + ms + " ms: the port does not take data (flow control held, device gone?). Unplug and replug the board, then retry.", "EWRITE")), ms);
+      this.pending.add(fail);
       s!.write(data, (err) => {
+        if (!this.pending.has(fail)) return;
+        if (err) return fail(writeError(this.description, err));
         clearTimeout(t);
-        if (err) reject(new LinkError("Cannot write to " + this.description + ": " + err.message, "EWRITE"));
-        else resolve();
+        this.pending.delete(fail);
+        resolve();
       });
     });
   }
@@ -82,6 +93,16 @@ export class StreamTransport implements Transport {
       else { s.once("close", done); s.destroy(); }
     });
   }
+}
+
+/** A failed write. A port that went away under it (unplugged: serialport's binding gives
+ * EBADF, EIO or ENXIO, or finds the port closed) says so. */
+function writeError(what: string, err: any, gone = false): LinkError {
+  var m = String(err && err.message || err);
+  if (gone || (err && err.disconnect) || /bad file descriptor|EBADF|EIO|ENXIO|input\/output error|not open/i.test(m + " " + (err && err.code || ""))) {
+    return new LinkError("Cannot write to " + what + ": the port is gone (" + m + "). Was the board unplugged? Plug it in and run the command again.", "ECLOSED");
+  }
+  return new LinkError("Cannot write to " + what + ": " + m, "EWRITE");
 }
 
 /** TCP: a board served by `espdma sim`, or a serial-to-TCP bridge (Espruino's `-p tcp://`). */

@@ -6,8 +6,13 @@
 // - after terminateAsync the channel awaits synchronize: issuePending throws EBUSY; a successful
 //   synchronize/terminateSync means the stream is stopped (EN=0) and the aborted buffers are the
 //   client's again: it may free them or let the interpreter reuse them (canary);
-// - synchronize/terminateSync/release inside a callback throw EDEADLK and change nothing;
-// - callbacks run from the event loop, never inside an API call;
+// - synchronize/terminateSync/release inside a callback throw EDEADLK and change nothing; so do
+//   they, with EINVAL, for a timeout that is not a number >= 0;
+// - callbacks run from the event loop, never inside an API call but synchronize(), which runs
+//   the callbacks already due (also on a channel that was not terminated, with transfers
+//   running); whatever those callbacks terminate, the same synchronize() has stopped;
+// - while any buffer is the hardware's (submitted, running, or aborted and not synchronized),
+//   the heap guard refuses E.defrag()/E.toFlatString() (README rule 6);
 // - nothing in flight: no timer (checked after every step); a completed memcpy or dev2mem moved
 //   exactly its bytes; a mem2dev channel's port saw each descriptor's bytes in order and nothing
 //   else; guards intact;
@@ -15,7 +20,8 @@
 //   freed (or overwritten with a canary), and buffers it dropped are freed by an emulated
 //   collector the moment nothing in the core references them.
 import type { BoardDef } from "../../boards/types";
-import type { CallbackAction, ChannelKind, RaceCase, Step } from "./program";
+import type { CallbackAction, ChannelKind, RaceCase, Step, TimeoutToken } from "./program";
+import { timeoutValue, badTimeout } from "./program";
 import { RaceFailure } from "./invariants";
 import type { Mutant } from "./mutants";
 import { createWorld, gpioAddr, pacingTimer, startPacing } from "./world";
@@ -90,6 +96,8 @@ export class Executor {
   private descs: Desc[] = [];
   private bufs: Buf[] = [];
   private depth = 0;
+  /** The depth of the synchronize() call now running, whose callbacks may run inside it. */
+  private syncAt = -1;
   private step = -1;
   private failure: RaceFailure | null = null;
   private violationsSeen = 0;
@@ -114,6 +122,8 @@ export class Executor {
         this.exec(steps[i]);
         this.gcSweep();
         this.checkAll();
+        // A heap move may come at any point: after every step, and in every callback (below).
+        this.checkHeapGuard("E.defrag() after step " + i);
         this.checkIdleTimers();
       }
       this.step = -1;
@@ -153,6 +163,7 @@ export class Executor {
     var self = this;
     if (s.op === "tick") { this.runOne(Infinity); return; }
     if (s.op === "idle") { this.runFor(s.us / 1000); return; }
+    if (s.op === "heap") { this.checkHeapGuard("E." + s.call + "()"); return; }
     var c = this.chans[s.ch];
     switch (s.op) {
       case "memcpy":
@@ -171,27 +182,18 @@ export class Executor {
       case "stop":
         if (s.split) {
           this.terminateAsync(c);
-          this.expectOk(this.call(function () { return c.api.synchronize(); }), "synchronize()");
+          this.expectOk(this.callSync(function () { return c.api.synchronize(); }), "synchronize()");
           this.synced(c, "synchronize()");
         } else {
-          this.expectOk(this.call(function () { return c.api.terminateSync(); }), "terminateSync()");
+          this.expectOk(this.callSync(function () { return c.api.terminateSync(); }), "terminateSync()");
           this.abortAll(c);
           this.synced(c, "terminateSync()");
         }
         this.giveBackAll(c, s.mode);
         return;
       case "terminateSync":
-        if (c.released) { this.expectErr(this.call(function () { return c.api.terminateSync(); }), "EPERM", "terminateSync() on a released channel", "5"); return; }
-        this.expectOk(this.call(function () { return c.api.terminateSync(); }), "terminateSync()");
-        this.abortAll(c);
-        this.synced(c, "terminateSync()");
-        return;
       case "synchronize":
-        if (c.released) { this.expectErr(this.call(function () { return c.api.synchronize(); }), "EPERM", "synchronize() on a released channel", "5"); return; }
-        // Without a terminate, synchronize() would wait for running transfers: not a race step.
-        if (!c.awaitingSync && this.inFlight(c)) return;
-        this.expectOk(this.call(function () { return c.api.synchronize(); }), "synchronize()");
-        this.synced(c, "synchronize()");
+        this.syncStep(c, s.op, s.timeout);
         return;
       case "pause": {
         var r = this.call(function () { return c.api.pause(); });
@@ -206,6 +208,9 @@ export class Executor {
         else c.paused = false;
         return;
       }
+      case "due":
+        this.runUntil(function () { return self.callbackDue(c); }, 5);
+        return;
       case "status":
         this.checkStatuses(c);
         return;
@@ -230,6 +235,60 @@ export class Executor {
     } finally {
       this.depth--;
     }
+  }
+
+  /** A call that may run callbacks inside it (synchronize and what calls it). */
+  private callSync(f: () => any): CallResult {
+    var at = this.syncAt;
+    this.syncAt = this.depth + 1;
+    try {
+      return this.call(f);
+    } finally {
+      this.syncAt = at;
+    }
+  }
+
+  /** synchronize() / terminateSync() with a timeout token, on any channel in any state: also one
+   * that was not terminated, with transfers running and callbacks due. */
+  private syncStep(c: Chan, op: "synchronize" | "terminateSync", t: TimeoutToken | undefined): void {
+    var v = timeoutValue(t), what = op + "(" + (t && t !== "none" ? t : "") + ")";
+    var r = this.callSync(function () { return c.api[op](v); });
+    if (c.released) { this.expectErr(r, "EPERM", what + " on a released channel", "5"); return; }
+    if (badTimeout(t)) {
+      // Refused before anything changes: a timeout that is not a number would never expire.
+      this.expectErr(r, "EINVAL", what, "5");
+      return;
+    }
+    // A short explicit bound may expire before the stop shows: the buffers stay pinned.
+    var timedOut = !r.ok && errCode(r.err) === "ETIMEDOUT" && (t === "0" || t === "5");
+    if (!timedOut) this.expectOk(r, what);
+    if (op === "terminateSync") this.abortAll(c);
+    if (!timedOut) this.synced(c, what);
+  }
+
+  /** Rule 6: while the hardware may touch a buffer, a heap move must be refused. */
+  private checkHeapGuard(what: string): void {
+    for (var i = 0; i < this.descs.length; i++) {
+      var d = this.descs[i], c = this.chans[d.ch];
+      var owned = d.state === "submitted" || d.state === "issued" || (d.state === "aborted" && !d.abortSynced);
+      if (owned && !c.released && !this.w.heapBusy && !this.hardwareDone(c, d)) {
+        this.fail("heap", what + " allowed while descriptor #" + d.id + " (" + d.kind + ", " + d.state + ") holds its buffers: the heap may move under the DMA");
+      }
+    }
+  }
+
+  /** A callback of this channel is due: a descriptor the hardware finished, not yet notified. */
+  private callbackDue(c: Chan): boolean {
+    if (c.released) return true;
+    for (var i = 0; i < c.descs.length; i++) if (c.descs[i].kind !== "cyclic" && this.hardwareDone(c, c.descs[i])) return true;
+    return false;
+  }
+
+  /** An issued descriptor the hardware has finished (its callback may still be due). */
+  private hardwareDone(c: Chan, d: Desc): boolean {
+    if (d.state !== "issued") return false;
+    var r = this.call(function () { return c.api.txStatus(d.cookie); });
+    return r.ok && !!r.value && (r.value.status === "complete" || r.value.status === "error");
   }
 
   private newTransfer(c: Chan, len: number, periodLen: number, action: CallbackAction): Desc | null {
@@ -310,11 +369,19 @@ export class Executor {
       }
     });
     // The channel's own stream/channel must read EN=0 (RM0090 10.5.5, RM0008 13.4.3): after a
-    // synchronize nothing is started until the next issuePending().
-    var own = this.streamOf(c);
+    // synchronize nothing is started until the next issuePending(). (A channel not terminated,
+    // before or by a callback synchronize() ran, may still be running.)
+    var own = c.awaitingSync ? this.streamOf(c) : null;
     if (own) {
       var st = own.read();
       if (st.en) this.fail("4", what + " returned while " + own.name + " still reads EN=1 (NDTR=" + st.ndtr + ")");
+      // An F2/F4 stream finishes its current item after EN is cleared and EN reads 1 until then
+      // (RM0090 10.3.14, 10.5.5): a stop is confirmed only by reading EN=0 after asking for it,
+      // whether or not the item happened to be done by now. (On the F1 EN is a plain software
+      // bit, RM0008 13.4.3: nothing to confirm.)
+      if (this.board.family === "F4" && this.w.stopSeen[own.crAddr] === false) {
+        this.fail("4", what + " returned but nothing read " + own.name + "'s EN=0 since its stop was asked");
+      }
     }
     // And no other stream may still work on a buffer of a terminated descriptor.
     var busy = enabledStreamsTouching(this.w.streams, ranges);
@@ -346,7 +413,7 @@ export class Executor {
     if (this.failure) return;
     try {
       var c = this.chans[d.ch];
-      if (this.depth > 0) this.fail("5", "callback of descriptor #" + d.id + " ran inside an API call (callbacks must run from the completion task)");
+      if (this.depth > 0 && this.depth !== this.syncAt) this.fail("5", "callback of descriptor #" + d.id + " ran inside an API call (callbacks must run from the completion task, or synchronize())");
       d.callbacks++;
       if (d.state === "aborted") {
         this.fail(d.abortSynced ? "1" : "3", "callback of descriptor #" + d.id + " (" + d.kind + ") ran after it was aborted by terminateAsync()" + (d.abortSynced ? " and synchronize() returned" : ""));
@@ -363,6 +430,7 @@ export class Executor {
         if (r.residue !== 0) this.fail(d.afterSync ? "8" : "7", "descriptor #" + d.id + " completed with residue " + r.residue);
         this.checkData(d);
       }
+      this.checkHeapGuard("E.defrag() in a callback");
       if (!d.acted) {
         d.acted = true;
         this.act(c, d);
@@ -630,7 +698,7 @@ export class Executor {
     if (stuck.length) this.fail(stuck[0].afterSync ? "8" : "3", "descriptor #" + stuck[0].id + " (" + stuck[0].kind + ", " + stuck[0].len + " bytes) never ended: no callback " + SETTLE_MS + " ms after issuePending()");
     // Stop everything, the way a client does before freeing: terminateSync().
     live.forEach(function (c) {
-      self.expectOk(self.call(function () { return c.api.terminateSync(); }), "terminateSync() at the end");
+      self.expectOk(self.callSync(function () { return c.api.terminateSync(); }), "terminateSync() at the end");
       self.abortAll(c);
       self.synced(c, "terminateSync()");
     });
@@ -659,7 +727,7 @@ export class Executor {
     });
     // Releasing the channels leaves no timer behind.
     live.forEach(function (c) {
-      self.expectOk(self.call(function () { return c.api.release(); }), "release()");
+      self.expectOk(self.callSync(function () { return c.api.release(); }), "release()");
       c.released = true;
     });
     this.runFor(SETTLE_MS);

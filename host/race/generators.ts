@@ -2,7 +2,7 @@
 // channels, plus the adversarial scheduler's seed. Short on purpose: races need few steps,
 // short programs shrink well and run fast (100,000 schedules per board).
 import fc from "fast-check";
-import type { CallbackAction, ChannelKind, Program, RaceCase, Step } from "./program";
+import type { CallbackAction, ChannelKind, Program, RaceCase, Step, TimeoutToken } from "./program";
 
 export interface GenOptions {
   /** Offer timer-paced and cyclic channels (needs the driver's pacing helper). */
@@ -33,6 +33,14 @@ const memLen = fc.oneof(
   { arbitrary: fc.integer({ min: 97, max: 400 }), weight: 1 },
 );
 
+/** Mostly the default; boundaries and values that must be refused now and then. */
+const timeout: fc.Arbitrary<TimeoutToken> = fc.oneof(
+  { withCrossShrink: true },
+  { arbitrary: fc.constant<TimeoutToken>("none"), weight: 8 },
+  { arbitrary: fc.constantFrom<TimeoutToken>("0", "5"), weight: 2 },
+  { arbitrary: fc.constantFrom<TimeoutToken>("NaN", "abc", "object", "-1", "Infinity"), weight: 2 },
+);
+
 function stepFor(kinds: ChannelKind[]): fc.Arbitrary<Step> {
   var ch = fc.integer({ min: 0, max: kinds.length - 1 });
   // A transfer step: memcpy on a mem2mem channel, paced or cyclic on a paced one.
@@ -43,15 +51,19 @@ function stepFor(kinds: ChannelKind[]): fc.Arbitrary<Step> {
       if (r.cyclic) return { op: "cyclic", ch: r.ch, periods: r.periods, periodLen: r.periodLen, cb: r.cb };
       return { op: "paced", ch: r.ch, len: Math.min(r.len, 48), cb: r.cb };
     });
-  function simple(op: "issue" | "terminateAsync" | "terminateSync" | "synchronize" | "pause" | "resume" | "status" | "drop"): fc.Arbitrary<Step> {
+  function simple(op: "issue" | "terminateAsync" | "pause" | "resume" | "status" | "drop" | "due"): fc.Arbitrary<Step> {
     return ch.map(function (c) { return { op: op, ch: c } as Step; });
+  }
+  function timed(op: "terminateSync" | "synchronize"): fc.Arbitrary<Step> {
+    return fc.record({ ch: ch, timeout: timeout }).map(function (r) { return { op: op, ch: r.ch, timeout: r.timeout } as Step; });
   }
   return fc.oneof(
     { arbitrary: xfer, weight: 30 },
     { arbitrary: simple("issue"), weight: 16 },
     { arbitrary: simple("terminateAsync"), weight: 10 },
-    { arbitrary: simple("terminateSync"), weight: 4 },
-    { arbitrary: simple("synchronize"), weight: 8 },
+    { arbitrary: timed("terminateSync"), weight: 4 },
+    { arbitrary: timed("synchronize"), weight: 8 },
+    { arbitrary: fc.constantFrom<"defrag" | "toFlatString">("defrag", "toFlatString").map(function (c) { return { op: "heap", call: c } as Step; }), weight: 1 },
     { arbitrary: simple("pause"), weight: 3 },
     { arbitrary: simple("resume"), weight: 3 },
     { arbitrary: simple("status"), weight: 4 },
@@ -59,6 +71,7 @@ function stepFor(kinds: ChannelKind[]): fc.Arbitrary<Step> {
     { arbitrary: simple("drop"), weight: 3 },
     { arbitrary: fc.record({ ch: ch, split: fc.boolean(), mode: fc.constantFrom<"free" | "canary">("free", "canary") }).map(function (r) { return { op: "stop", ch: r.ch, split: r.split, mode: r.mode } as Step; }), weight: 8 },
     { arbitrary: fc.constant<Step>({ op: "tick" }), weight: 12 },
+    { arbitrary: simple("due"), weight: 4 },
     { arbitrary: fc.integer({ min: 1, max: 400 }).map(function (us) { return { op: "idle", us: us } as Step; }), weight: 8 },
   );
 }

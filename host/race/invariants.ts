@@ -10,6 +10,7 @@ export const INVARIANTS: { [n: string]: string } = {
   "6": "No timer runs while nothing is in flight",
   "7": "Completed transfers move exactly the bytes asked; guard bytes around buffers are untouched",
   "8": "After terminate + synchronize the channel carries a new transfer correctly",
+  heap: "The heap does not move while a buffer is the hardware's (E.defrag/E.toFlatString refused, README rule 6)",
   api: "A call the client may make succeeds (unexpected error or crash)",
 };
 

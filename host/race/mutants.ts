@@ -10,6 +10,10 @@
 //                          terminate instead of after synchronize: the (emulated) garbage
 //                          collector frees buffers the client already let go of while the
 //                          stream may still run.
+// - sync-callbacks-last:   synchronize() decides whether to wait for the hardware before it
+//                          runs the callbacks already due, as the core did before issue 11:
+//                          a callback that terminates the next, running transfer is then not
+//                          waited for (EN may still read 1, its buffers are let go).
 // - stale-flags:           writes to the flag-clear registers (LIFCR/HIFCR, IFCR) made while
 //                          synchronizing or starting a transfer are lost: flags of an earlier
 //                          transfer are still set when the stream is enabled again.
@@ -199,7 +203,35 @@ const earlyUnpin: Mutant = {
   },
 };
 
-export const mutants: Mutant[] = [noDeviceSync, syncIgnoresEn, terminateKeepsCallback, earlyUnpin, staleFlags];
+/** synchronize() with the old order: whether the stop is waited for is decided on entry (the
+ * channel was terminated, or holds aborted descriptors), before the due callbacks run; a
+ * terminate inside one of them is then not waited for, though its buffers are unpinned. */
+const syncCallbacksLast: Mutant = {
+  name: "sync-callbacks-last",
+  description: "synchronize waits for the hardware only if terminated before its callbacks ran",
+  equivalentOn: f1Equivalent,
+  wrapProvider: function (p, w) {
+    return forward(p, {
+      synchronize: function (pc: ProviderChan, t: number) {
+        if (!(w as any).skipStop) p.synchronize(pc, t);
+      },
+    });
+  },
+  wrapChannel: function (ch, w) {
+    var sync = ch.synchronize;
+    ch.synchronize = function () {
+      var needed = !!ch._needSync || ch._q.some(function (d: any) { return !!d._bufs && d._final === "aborted"; });
+      (w as any).skipStop = !needed;
+      try {
+        return sync.apply(ch, arguments);
+      } finally {
+        (w as any).skipStop = false;
+      }
+    };
+  },
+};
+
+export const mutants: Mutant[] = [noDeviceSync, syncIgnoresEn, terminateKeepsCallback, earlyUnpin, staleFlags, syncCallbacksLast];
 
 export function findMutant(name: string): Mutant | undefined {
   for (var i = 0; i < mutants.length; i++) if (mutants[i].name === name) return mutants[i];

@@ -10,6 +10,28 @@ export type CallbackAction =
   | "terminateSync"  // wrong here: must throw EDEADLK and change nothing
   | "release";       // wrong here: must throw EDEADLK and change nothing
 
+/** The timeout a synchronize-type call is given, as a JSON-safe token: "none" (the default),
+ * a boundary ("0"), a small one ("5"), or what must be refused with EINVAL (not a number >= 0). */
+export type TimeoutToken = "none" | "0" | "5" | "NaN" | "abc" | "object" | "-1" | "Infinity";
+
+/** The value a token stands for. */
+export function timeoutValue(t: TimeoutToken | undefined): any {
+  switch (t) {
+    case undefined: case "none": return undefined;
+    case "NaN": return NaN;
+    case "abc": return "abc";
+    case "object": return {};
+    case "Infinity": return Infinity;
+    default: return Number(t);
+  }
+}
+
+/** True when the call must refuse the timeout (EINVAL). */
+export function badTimeout(t: TimeoutToken | undefined): boolean {
+  var v = timeoutValue(t);
+  return v !== undefined && !(typeof v === "number" && v >= 0 && v < Infinity);
+}
+
 /** How the client gives back buffers it may give back (only after synchronize / its callback). */
 export type ReleaseMode = "free" | "canary";
 
@@ -21,8 +43,13 @@ export type Step =
   | { op: "cyclic"; ch: number; periods: number; periodLen: number; cb: CallbackAction }
   | { op: "issue"; ch: number }
   | { op: "terminateAsync"; ch: number }
-  | { op: "terminateSync"; ch: number }
-  | { op: "synchronize"; ch: number }
+  | { op: "terminateSync"; ch: number; timeout?: TimeoutToken }
+  /** Also on a channel that was not terminated, with transfers running and callbacks due:
+   * synchronize() runs those callbacks, and must then cover what they terminate. */
+  | { op: "synchronize"; ch: number; timeout?: TimeoutToken }
+  /** A heap move (E.defrag, or E.toFlatString that may defragment) at this point of the
+   * lifecycle: the guard must refuse it while any buffer is the hardware's (rule 6). */
+  | { op: "heap"; call: "defrag" | "toFlatString" }
   | { op: "pause"; ch: number }
   | { op: "resume"; ch: number }
   | { op: "status"; ch: number }
@@ -35,6 +62,10 @@ export type Step =
   /** The client idiom the seed is about: stop the channel (terminateSync(), or terminateAsync()
    * then synchronize()) and give its buffers back at once. */
   | { op: "stop"; ch: number; split: boolean; mode: ReleaseMode }
+  /** Run timers one at a time until a callback of this channel is due: the hardware has
+   * finished a descriptor and the core has seen it, its callback has not run (bounded). The
+   * window in which synchronize() must run that callback and cover what it terminates. */
+  | { op: "due"; ch: number }
   /** Run exactly one timer callback (a poll, a completion task, a pacing timer). */
   | { op: "tick" }
   /** Let simulated time pass, running timers. */
@@ -63,7 +94,10 @@ export function describeStep(s: Step): string {
     case "drop": return "ch" + s.ch + ".drop buffer references";
     case "stop": return "ch" + s.ch + (s.split ? ".terminateAsync(); synchronize()" : ".terminateSync()") + "; release buffers (" + s.mode + ")";
     case "tick": return "run one timer callback";
+    case "due": return "run timers until a callback of ch" + s.ch + " is due";
     case "idle": return "idle " + s.us + " us";
+    case "heap": return "E." + s.call + "()";
+    case "synchronize": case "terminateSync": return "ch" + s.ch + "." + s.op + "(" + (s.timeout && s.timeout !== "none" ? s.timeout : "") + ")";
     default: return "ch" + (s as any).ch + "." + s.op + "()";
   }
 }

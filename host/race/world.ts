@@ -44,6 +44,12 @@ export interface World {
   /** Every value written to the ODR that mem2dev transfers write (low byte), in order: what a
    * logic analyser on the pins would record, repeats included. */
   odrLog: number[];
+  /** What the core last told the platform's inFlight(): the Espruino platform then refuses
+   * heap moves (firmware/platform/heap-guard.ts). */
+  heapBusy: boolean;
+  /** Per stream control register: false from a write that clears EN until a read of it returns
+   * EN=0 (the controller reported the stop), true after; absent before any such write. */
+  stopSeen: { [crAddr: number]: boolean };
 }
 
 export function createWorld(board: BoardDef, schedule: number, mutant: Mutant | null): World {
@@ -51,15 +57,19 @@ export function createWorld(board: BoardDef, schedule: number, mutant: Mutant | 
   var loop = new SimLoop(mcu);
   var direct = createDirectPlatform(mcu, loop as unknown as EventLoop);
   var hooks: PlatformHooks = { peek: null, poke: null };
+  var streams = hwStreams(mcu), crs: { [a: number]: boolean } = {};
+  streams.forEach(function (st) { crs[st.crAddr] = true; });
   // A proxy, so that a mutant can sit between the provider and the bus.
   var platform: Platform = {
     peek32: function (addr) {
       var v = direct.peek32(addr);
+      if (crs[addr >>> 0] && !(v & 1)) world.stopSeen[addr >>> 0] = true;
       return hooks.peek ? hooks.peek(addr >>> 0, v) : v;
     },
     poke32: function (addr, value) {
       if (hooks.poke && !hooks.poke(addr >>> 0, value >>> 0)) return;
       direct.poke32(addr, value);
+      if (crs[addr >>> 0] && !(value & 1)) world.stopSeen[addr >>> 0] = false;
     },
     addressOf: direct.addressOf,
     setTimeout: function (fn, ms) { return loop.setTimeout(fn, ms); },
@@ -68,11 +78,12 @@ export function createWorld(board: BoardDef, schedule: number, mutant: Mutant | 
     report: direct.report,
     warn: direct.warn,
     boardName: direct.boardName,
+    inFlight: function (busy) { world.heapBusy = busy; },
   };
   var provider: Provider = boardProvider(platform, board);
   var world: World = {
     board: board, mcu: mcu, loop: loop, direct: direct, platform: platform, hooks: hooks,
-    provider: provider, engine: null, streams: hwStreams(mcu), gpioInput: 0, idrReads: 0, odrLog: [],
+    provider: provider, engine: null, streams: streams, gpioInput: 0, idrReads: 0, odrLog: [], heapBusy: false, stopSeen: {},
   };
   if (mutant && mutant.wrapProvider) world.provider = mutant.wrapProvider(provider, world);
   world.engine = core.createEngine(platform, world.provider);

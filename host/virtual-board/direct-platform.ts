@@ -41,6 +41,7 @@ export function createDirectPlatform(mcu: Mcu, loop: EventLoop, opts: DirectPlat
     poke32: (addr, value) => mcu.write32(addr >>> 0, value >>> 0),
     addressOf: (buf) => flat.addressOf(buf),
     setTimeout: (fn, ms) => loop.setTimeout(fn, ms),
+    setInterval: (fn, ms) => loop.setInterval(fn, ms),
     clearTimeout: (id) => loop.clearTimeout(id),
     now: () => loop.now(),
     report(err) {

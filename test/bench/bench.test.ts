@@ -132,3 +132,21 @@ test("--json prints one object with every metric, a number or null", () => {
   assert.match(r.stderr, /race_schedules_per_min = null: --skip race/);
   assert.equal(typeof j.metrics.reg_access_start_memcpy_f4, "number");
 });
+
+describe("allocation counter (host/bench/allocs.ts)", () => {
+  test("counts literals, closures, new, new arrays and timers, not numbers or strings", async () => {
+    var { instrument } = await import("../../host/bench/allocs");
+    var vm = await import("node:vm");
+    var code = instrument([
+      "function f(a) { var x = a + 1, s = 'k' + a; return x; }",
+      "function g(a) { function inner() {} var o = { a: [1, 2] }, c = function () {}; return [a].map(function (v) { return v; }).concat(new Array(2)); }",
+      "function h(fn) { return setTimeout(fn, 1); }",
+    ].join("\n"));
+    var ctx: any = { setTimeout: () => 1 };
+    vm.runInNewContext(code + "\nf(1); var a0 = __A.n; g(1); var a1 = __A.n; h(f); var a2 = __A.n;", ctx);
+    assert.equal(ctx.a0, 0, "numbers and strings are not counted");
+    // g: inner (declaration), {..}, [1, 2], function () {}, [a], .map, its callback, .concat, new Array
+    assert.equal(ctx.a1, 9);
+    assert.equal(ctx.a2 - ctx.a1, 1, "a timer");
+  });
+});

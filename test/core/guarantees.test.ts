@@ -230,3 +230,26 @@ describe("decision: a provider start() that throws inside the poll", () => {
     s.ch.terminateSync();
   });
 });
+
+describe("poll rework: scatter-gather segments are chained when each is due to end", () => {
+  test("pico: 150/50/150/50 items at 1 kHz take 400 ms (not a whole-list poll period per gap)", () => {
+    var s = heldStack("pico");
+    s.held.length = 0;
+    var pz = pacing("pico");
+    s.p.poke32(pz.gpioEnr, s.p.peek32(pz.gpioEnr) | (1 << pz.gpioBit));
+    var pacer = pace(s.p, pz.timer, 1000, "pico");
+    var ch = s.engine.requestChannel({ request: pacer.request, dir: "mem2dev" });
+    ch.config({ periphAddr: pz.odr });
+    var outs = 0;
+    s.mcu.gpio[0].onOutput = () => { outs++; };
+    var bufs = [150, 50, 150, 50].map((n) => s.p.directAlloc(n));
+    bufs.forEach((b) => { for (var i = 0; i < b.length; i++) b[i] = i & 1 ? 0x55 : 0xaa; });
+    var t0 = s.loop.now(), cookie = ch.prepSlaveSg(bufs, "mem2dev").submit();
+    ch.issuePending();
+    assert.ok(s.loop.runUntilTrue(() => ch.txStatus(cookie).status === "complete", 1000));
+    var took = s.loop.now() - t0;
+    assert.equal(outs, 400);
+    assert.ok(took >= 400 && took < 402, "took " + took + " ms");
+    pacer.stop();
+  });
+});

@@ -156,7 +156,7 @@ describe("alloc", () => {
     s.platform.addressOf = () => 0x10000000;
     try { s.engine.alloc(8); assert.fail("no error"); } catch (e: any) {
       assert.equal(e.code, "ENOMEM");
-      assert.match(e.message, /allocate DMA buffers first/);
+      assert.match(e.message, /alloc\(8\): no flat, aligned block in DMA-reachable RAM: give the Platform an alloc\(n\) that makes one/);
     }
   });
 });

@@ -157,7 +157,7 @@ for (const name of BOARDS) {
       });
     }
 
-    test("the poll timer runs only while something moves, at a period fitting the transfer", () => {
+    test("the poll timer runs only while something moves, scheduled for when the transfer is due to end", () => {
       var r = rig(name);
       var polls = 0, prov: Provider = Object.create(r.prov);
       prov.poll = (l) => { polls++; return r.prov.poll(l); };
@@ -176,8 +176,8 @@ for (const name of BOARDS) {
       r.loop.runUntilIdle(5000);
       assert.deepEqual(done, [{ result: "ok", residue: 0 }]);
       var took = r.loop.now() - t0;
-      assert.ok(took >= 1000 && took < 1150, "completion noticed within a poll period: " + took + " ms");
-      assert.ok(polls >= 5 && polls <= 25, polls + " polls for a 1 s transfer");
+      assert.ok(took >= 1000 && took < 1003, "completion noticed when due: " + took + " ms");
+      assert.ok(polls >= 1 && polls <= 2, polls + " polls for a 1 s transfer");
       assert.equal(r.loop.pending(), 0, "idle again: no timer");
       pacer.stop();
       ch.release();

@@ -6,13 +6,17 @@
 // 15276 B before that pass, 13912 B after (issue 7's target, 8 KB, is not reached: README);
 // 14118 B after the review fixes (pinning checks, per-family item limits, clearer messages),
 // 14145 B before issue 11's fixes and 14761 B after them (timeout, overlap, moved-buffer and
-// pause/resume checks, callbacks-first synchronize, failing starts in the poll).
+// pause/resume checks, callbacks-first synchronize, failing starts in the poll). Issue 10
+// adds about 880 B (terser hoist_vars/hoist_funs, +28, so that no name is used before its
+// declaration on Espruino; setup({board}); alloc() that works for every n, with its errors);
+// issue 11's poll rework about 860 B (due-time schedule, back-off, one timer that is also the
+// completion task, allocation-free idle poll, scatter-gather segments timed from their chaining).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { driversOnlyBytes, bundleBytes } from "./size";
 
-var BUDGET = 5500;
-var BUNDLE_CEILING = 14800;
+var BUDGET = 5700;
+var BUNDLE_CEILING = 16600;
 
 test("the whole bundle stays within " + BUNDLE_CEILING + " minified bytes", async () => {
   var n = await bundleBytes();

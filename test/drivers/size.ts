@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 var ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 var DRIVERS = resolve(ROOT, "firmware/drivers/index.ts");
-var STUB = "export function createBoardProvider(p, n) { throw new Error('no drivers'); }\nexport function pace(p, t, h) { throw new Error('no drivers'); }";
+var STUB = "export function createBoardProvider(p, n) { throw new Error('no drivers'); }\nexport function boardRow(p, n) { throw new Error('no drivers'); }\nexport function pace(p, t, h) { throw new Error('no drivers'); }";
 
 async function terserOptions(): Promise<any> {
   var cfg: any = await import(pathToFileURL(resolve(ROOT, "rollup.config.js")).href);

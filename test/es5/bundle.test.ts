@@ -85,7 +85,7 @@ describe("bundle scan", () => {
     writeFileSync(good, 'var espdma = function (n) { var e; e = n; return n; }({});\nModules.addCached("espdma", "module.exports=espdma");\n');
     var r = spawnSync(process.execPath, ["--import", "tsx", "scripts/check-bundle.ts", bad, good], { encoding: "utf8" });
     assert.equal(r.status, 1, r.stdout + r.stderr);
-    assert.match(r.stderr, new RegExp(bad.replace(/\W/g, ".") + ":2:28: e used before its declaration at 3:5"));
+    assert.match(r.stderr, new RegExp(bad.replace(/\W/g, ".") + ":2:28: var e used before its declaration at 3:5"));
     assert.match(r.stderr, /bad\.js:3:8: Modules\.addCached\("espdma"\) runs its source at once, before espdma is defined/);
     assert.doesNotMatch(r.stderr, /good\.js/);
     assert.match(r.stdout, /good\.js: ES5 and Espruino-safe/);
@@ -93,16 +93,21 @@ describe("bundle scan", () => {
 });
 
 // The ES5 harness: a fake platform (timer queue, addresses for buffers) and a fake provider
-// that copies bytes on start and reports completion on the next poll. Works with typed arrays
-// (duktape) and with plain arrays carrying byteLength (mujs has no typed arrays).
+// that copies bytes on start and reports completion on the next poll. Buffers come from
+// espdma's alloc(): a Uint8Array from the core where the engine has typed arrays (duktape), or
+// plain arrays carrying byteLength from the platform's alloc(n) where it has none (mujs,
+// JerryScript's es5.1 profile), as an embedding would supply them.
 var HARNESS = `
 var timers = [], seq = 0, now = 0, mem = [], nextAddr = 0x20000000;
-function mkbuf(n) {
-  var b;
-  if (typeof Uint8Array !== "undefined") b = new Uint8Array(n);
-  else { b = []; for (var i = 0; i < n; i++) b.push(0); b.byteLength = n; }
+function place(b) {
   mem.push({ buf: b, addr: nextAddr });
-  nextAddr += n + 16;
+  nextAddr += (b.byteLength + 19) & ~3;
+  return nextAddr - ((b.byteLength + 19) & ~3);
+}
+function plainBuf(n) {
+  var b = [];
+  for (var i = 0; i < n; i++) b.push(0);
+  b.byteLength = n;
   return b;
 }
 function find(addr) {
@@ -111,7 +116,7 @@ function find(addr) {
 }
 var platform = {
   peek32: function () { return 0; }, poke32: function () {},
-  addressOf: function (b) { for (var i = 0; i < mem.length; i++) if (mem[i].buf === b) return mem[i].addr; return 0; },
+  addressOf: function (b) { for (var i = 0; i < mem.length; i++) if (mem[i].buf === b) return mem[i].addr; return place(b); },
   setTimeout: function (fn, ms) { var t = { fn: fn, at: now + ms, id: ++seq }; timers.push(t); return t.id; },
   clearTimeout: function (id) { for (var i = 0; i < timers.length; i++) if (timers[i].id === id) { timers.splice(i, 1); return; } },
   now: function () { return now; },
@@ -136,9 +141,15 @@ var provider = {
   poll: function (chans) { var e = events; events = []; return e; },
   dump: function () { return "es5 chan idle"; }
 };
+var how = "Uint8Array";
+if (typeof Uint8Array === "undefined") {
+  try { espdma.createEngine(platform, provider).alloc(8); how = "none"; } catch (e) { how = "platform, without it " + e.code; }
+  platform.alloc = plainBuf;
+}
 var engine = espdma.createEngine(platform, provider);
 var ch = engine.requestChannel({ request: "mem2mem" });
-var src = mkbuf(8), dst = mkbuf(8);
+var src = engine.alloc(8), dst = engine.alloc(8);
+print("alloc " + how + " " + src.byteLength);
 for (var i = 0; i < 8; i++) src[i] = i * 3 + 1;
 var got = "none";
 var cookie = ch.prepMemcpy(dst, src, 8, { callback: function (r) { got = r.result + " residue " + r.residue; } }).submit();
@@ -156,30 +167,35 @@ ch.release();
 print("timers left " + timers.length + " version " + espdma.version);
 `;
 
-var EXPECTED = "memcpy ok residue 0 status complete dst 1,4,7,10,13,16,19,22\nafter terminateAsync: EBUSY\ntimers left 0 version 0.1.0\n";
+var RESULT = "memcpy ok residue 0 status complete dst 1,4,7,10,13,16,19,22\nafter terminateAsync: EBUSY\ntimers left 0 version 0.1.0\n";
 
-/** Debian package of each engine (what `.ci/run` installs). */
-var ENGINES: { [cmd: string]: string } = { duk: "duktape", mujs: "mujs" };
-
-/** Why an engine's tests are skipped (it is not on PATH), or false when it is there. */
-function missing(cmd: string): string | false {
+/** The ES5 engines: the command, whether it has typed arrays, and why a test is skipped when
+ * it is missing (the tests never fail on a machine with only Node). */
+function onPath(cmd: string): boolean {
   var r = spawnSync(cmd, ["-e-not-a-file-"], { encoding: "utf8", timeout: 5000 });
-  if (!(r.error && (r.error as any).code === "ENOENT")) return false;
-  return cmd + " is not installed: install the Debian package " + ENGINES[cmd] + " (apt-get install " + ENGINES[cmd] + ", or run .ci/run) to run this test";
+  return !(r.error && (r.error as any).code === "ENOENT");
 }
+function debian(cmd: string, pkg: string): string {
+  return cmd + " is not installed: install the Debian package " + pkg + " (apt-get install " + pkg + ", or run .ci/run) to run this test";
+}
+var ENGINES: { name: string; bin: string | undefined; typed: boolean; skip: string }[] = [
+  { name: "duk", bin: onPath("duk") ? "duk" : undefined, typed: true, skip: debian("duk", "duktape") },
+  { name: "mujs", bin: onPath("mujs") ? "mujs" : undefined, typed: false, skip: debian("mujs", "mujs") },
+  { name: "JerryScript es5.1", bin: process.env.JERRY, typed: false, skip: "set JERRY to a JerryScript 2.4 binary built with the es5.1 profile to run this (README: ES5 and Espruino)" },
+];
 
 describe("runs in ES5 engines", () => {
   var dir = mkdtempSync(join(tmpdir(), "espdma-es5-"));
-  for (var engine of Object.keys(ENGINES)) {
-    var skip = missing(engine);
+  for (var engine of ENGINES) {
     for (var f of ["dist/espdma.js", "dist/espdma.min.js"]) {
       let eng = engine, file = f;
-      test(eng + " runs one memcpy with " + file, { skip }, () => {
-        var script = join(dir, eng + "-" + file.replace(/\W/g, "_") + ".js");
+      test(eng.name + " loads " + file + " and runs one memcpy" + (eng.typed ? "" : " with buffers from the platform"), { skip: eng.bin ? false : eng.skip }, () => {
+        var script = join(dir, eng.name.replace(/\W/g, "_") + "-" + file.replace(/\W/g, "_") + ".js");
         writeFileSync(script, readFileSync(file, "utf8") + "\n" + HARNESS);
-        var r = spawnSync(eng, [script], { encoding: "utf8", timeout: 20000 });
-        assert.equal(r.error, undefined, eng + " not installed? " + r.error);
-        assert.equal(r.stdout, EXPECTED, "stderr: " + r.stderr);
+        var r = spawnSync(eng.bin as string, [script], { encoding: "utf8", timeout: 20000 });
+        assert.equal(r.error, undefined, eng.name + ": " + r.error);
+        var how = eng.typed ? "Uint8Array" : "platform, without it ENOSYS";
+        assert.equal(r.stdout, "alloc " + how + " 8\n" + RESULT, "stderr: " + r.stderr);
         assert.equal(r.status, 0);
       });
     }

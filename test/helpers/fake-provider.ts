@@ -8,7 +8,7 @@ import type { Platform } from "../../firmware/platform/platform";
 import type { Provider, ProviderChan, ChannelRequest, SlaveConfig, PrepRequest, HwDesc, HwEvent } from "../../firmware/dmaengine/provider";
 import { dmaError } from "../../firmware/dmaengine/errors";
 
-interface Timer { id: number; at: number; seq: number; fn: () => void; ms: number }
+interface Timer { id: number; at: number; seq: number; fn: () => void; ms: number; every?: boolean }
 
 export class FakePlatform implements Platform {
   t = 0;
@@ -57,6 +57,17 @@ export class FakePlatform implements Platform {
     this.delays.push(ms);
     return id;
   }
+  /** A repeating timer (Espruino setInterval), once useIntervals() was called; clearTimeout()
+   * clears it, as on Espruino. Absent by default, so the core's fallback (timeouts only) is
+   * what most tests see. */
+  setInterval?: (fn: () => void, ms: number) => any;
+  useIntervals(): void {
+    this.setInterval = (fn, ms) => {
+      var id = this.setTimeout(fn, ms);
+      this.timers[this.timers.length - 1].every = true;
+      return id;
+    };
+  }
   clearTimeout(id: any): void { this.timers = this.timers.filter((t) => t.id !== id); }
   now(): number { return this.t; }
   report(err: any): void { this.reports.push(err); }
@@ -74,6 +85,7 @@ export class FakePlatform implements Platform {
     }
     var t = this.timers.splice(best, 1)[0];
     if (t.at > this.t) this.t = t.at;
+    if (t.every) this.timers.push({ ...t, at: t.at + t.ms, seq: this.seq++ });
     t.fn();
     return true;
   }

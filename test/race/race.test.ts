@@ -11,7 +11,7 @@ import type { RaceCase } from "../../host/race/program";
 
 const BOARDS = ["pico", "original"];
 const SEARCH = 300;      // schedules on the real stack per board
-const BUDGET = 4000;     // most schedules a mutant may take to be caught (mutantSchedules)
+const BUDGET = 8000;     // most schedules a mutant may take to be caught (mutantSchedules; the default is 20000)
 const SEED = 20261124;
 
 describe("race search on the real stack", () => {
@@ -29,7 +29,7 @@ describe("race search on the real stack", () => {
 // as on the F4, RM0090 10.3.14), so a synchronize that does not wait, or a core that unpins at
 // terminate, lets no late write through there: those mutants are equivalent on original and
 // say so; on pico (F4) they are caught.
-const F1_EQUIVALENT = ["no-device-sync", "sync-ignores-en", "early-unpin"];
+const F1_EQUIVALENT = ["no-device-sync", "sync-ignores-en", "early-unpin", "sync-callbacks-last"];
 
 describe("mutants are caught", () => {
   for (const board of BOARDS) {
@@ -67,6 +67,38 @@ describe("mutants are caught", () => {
 describe("the checks themselves", () => {
   const pico = findBoard("pico")!;
   const original = findBoard("original")!;
+
+  test("issue 11: synchronize() running a callback that terminates is checked for a confirmed stop", () => {
+    const rc: RaceCase = { schedule: 1, program: { channels: ["mem2mem"], steps: [
+      { op: "memcpy", ch: 0, len: 1, cb: "terminateAsync" }, { op: "issue", ch: 0 }, { op: "tick" }, { op: "synchronize", ch: 0 },
+    ] } };
+    assert.equal(runCase(pico, rc, null).failure, null);
+    const m = mutants.find((x) => x.name === "sync-callbacks-last")!;
+    const r = runCase(pico, rc, m);
+    assert.ok(r.failure);
+    assert.equal(r.failure!.invariant, "4");
+    assert.match(r.failure!.detail, /EN=0 since its stop was asked/);
+  });
+
+  test("issue 11: a heap guard down while a submitted buffer is the hardware's is a violation", () => {
+    const rc: RaceCase = { schedule: 3, program: { channels: ["mem2mem"], steps: [{ op: "memcpy", ch: 0, len: 8, cb: "none" }, { op: "heap", call: "defrag" }] } };
+    assert.equal(runCase(pico, rc, null).failure, null);
+    const ex = new Executor(pico, rc, null);
+    ex.w.platform.inFlight = () => {}; // a core that never raises the guard
+    const r = ex.run();
+    assert.ok(r.failure);
+    assert.equal(r.failure!.invariant, "heap");
+  });
+
+  test("issue 11: timeouts that are not a number >= 0 must be refused, boundaries accepted", () => {
+    for (const timeout of ["NaN", "abc", "object", "-1", "Infinity", "0", "5", "none"] as const) {
+      const rc: RaceCase = { schedule: 2, program: { channels: ["mem2mem"], steps: [
+        { op: "memcpy", ch: 0, len: 40, cb: "none" }, { op: "issue", ch: 0 }, { op: "synchronize", ch: 0, timeout }, { op: "terminateSync", ch: 0, timeout },
+      ] } };
+      const r = runCase(original, rc, null);
+      assert.equal(r.failure, null, timeout + ": " + (r.failure && r.failure.message));
+    }
+  });
 
   test("a paced mem2dev transfer puts exactly its bytes out on the port, in order", () => {
     for (const board of [pico, original]) {
