@@ -28,3 +28,13 @@ export var F1_REQUESTS: any = {
   MEM2MEM: [210, 220, 230, 240, 250, 110, 140, 160, 120, 130, 150, 170],
   TIM1_UP: [150], TIM2_UP: [120], TIM3_UP: [130], TIM4_UP: [170],
 };
+
+/** nRF52 boards, for the nRF52 bundle (firmware/nrf52.ts) only, so the STM32 bundle does not
+ * carry them: [our name, Espruino's process.env.BOARD, part (832 / 840), KB of Data RAM from
+ * 0x20000000 (the only memory EasyDMA reaches), HFCLK in MHz]. */
+export var NRF_BOARDS: any[][] = [
+  ["puckjs", "PUCKJS", 832, 64, 64],
+  ["pixljs", "PIXLJS", 832, 64, 64],
+  ["mdbt42q", "MDBT42Q", 832, 64, 64],
+  ["banglejs2", "BANGLEJS2", 840, 256, 64],
+];

@@ -60,7 +60,7 @@ export interface BoardDef {
   /** Human name. */
   title: string;
   mcu: string;
-  family: "F1" | "F4";
+  family: "F1" | "F4" | "NRF52";
   /** Values Espruino reports in process.env.BOARD for this board. The first is canonical. */
   envBoard: string[];
   cpuHz: number;
@@ -72,6 +72,27 @@ export interface BoardDef {
   requests: { [name: string]: RequestLine[] };
   timers: TimerDef[];
   gpio: GpioDef[];
+  /** nRF52 only: the EasyDMA peripherals (each one a channel) and what Espruino uses them for.
+   * On these boards dma, requests, timers and gpio are empty: there is no DMA controller. */
+  nrf52?: Nrf52Def;
   /** Espruino's variable store: number of variables and bytes per variable block. */
   espruino: { vars: number; blockSize: number; version: string };
+}
+
+/** One peripheral instance with EasyDMA (nRF52832 PS v1.4 / nRF52840 PS v1.7 memory maps). */
+export interface EasyDmaDef {
+  name: string; // "SAADC" | "UARTE0" | "SPIM2" | "PWM3" | "I2S"
+  kind: "SAADC" | "UARTE" | "SPIM" | "PWM" | "I2S";
+  base: number;
+  /** What Espruino itself uses this instance (or its shared base) for on this board, from
+   * Espruino's sources and board file; absent when Espruino leaves it alone. Either way the
+   * driver checks ENABLE (base + 0x500) at requestChannel time. */
+  espruino?: string;
+}
+
+export interface Nrf52Def {
+  part: "nRF52832" | "nRF52840";
+  peripherals: EasyDmaDef[];
+  /** Where the SoftDevice's RAM ends (LD_APP_RAM_BASE in the board file). */
+  appRamBase: number;
 }

@@ -159,9 +159,11 @@ function exec(e: Env, s: any): any {
   var op = s.op;
   switch (op) {
     case "alloc": {
-      var g = s.guard !== undefined ? s.guard : 16, n = s.len + 2 * g;
+      // align: the view's address a multiple of it (EasyDMA's 16-bit items), guard bytes or more.
+      var g = s.guard !== undefined ? s.guard : 16, al = s.align || 1, n = s.len + 2 * g + al - 1;
       var raw = typeof espdma !== "undefined" && espdma.alloc ? espdma.alloc(n) : new Uint8Array(n);
       for (var i = 0; i < n; i++) raw[i] = GUARD;
+      g += (al - ((addrOf(raw) + g) % al)) % al;
       // A view of the middle (subarray, not raw.buffer: holding the ArrayBuffer itself would
       // keep the block alive on the virtual board even after the program frees it).
       var view = raw.subarray(g, g + s.len);

@@ -13,9 +13,11 @@ export interface DmaError extends Error {
   code: string;
 }
 
-/** A new DmaError. The message should say what the caller must do instead. */
+/** A new DmaError. The message should say what the caller must do instead. It starts with the
+ * code: Espruino prints an uncaught Error as `Uncaught Error: <message>` and shows neither its
+ * `.name` nor its other fields (measured on 2v29), so the code is seen at the REPL only there. */
 export function dmaError(code: string, message: string): DmaError {
-  var e: any = new Error(message);
+  var e: any = new Error(code + ": " + message);
   e.code = code;
   e.name = "DmaError";
   return e;

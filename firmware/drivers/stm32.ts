@@ -119,12 +119,22 @@ export function createStm(P: Platform, board: any[]): Provider {
 
   /** Program segment j of descriptor h (the ring for cyclic). */
   function segment(c: any, h: any, j: number): void {
+    c._d0 = 0;
     program(c, h._par, h._addrs[j], h._items[j], h._cr);
+  }
+
+  /** Items of segment j already in memory, n left by NDTR. Peripheral to memory through the
+   * F4 FIFO, NDTR counts what was read from the peripheral; memory gets it a threshold's worth
+   * at a time (RM0090 10.3.12), so only whole thresholds are promised (as Linux stm32-dma
+   * rounds its residue to the memory burst). A paused stream was flushed: all of it is there. */
+  function inMemory(c: any, h: any, n: number, j: number): number {
+    var d = h._items[j] - n, t = h._thr, d0 = c._d0;
+    return t && c._left < 0 ? d0 + ((((d - d0) * h._unit) / t) | 0) * t / h._unit : d;
   }
 
   /** Bytes not yet moved of the descriptor on the hardware. */
   function left(c: any, h: any): number {
-    var n = c._left >= 0 ? c._left : ndtr(c), j = c._seg;
+    var j = c._seg, n = h._items[j] - inMemory(c, h, c._left >= 0 ? c._left : ndtr(c), j);
     if (!h._cyc) while (++j < h._items.length) n += h._items[j];
     return n * h._unit;
   }
@@ -165,7 +175,7 @@ export function createStm(P: Platform, board: any[]): Provider {
           segment(c, h, 0);
         }
       }
-      pos = ring - ndtr(c);
+      pos = inMemory(c, h, ndtr(c), 0);
       // NDTR wrapped after the status read: count the lap now, and its TCIF at the next poll not.
       if (!wraps && pos < c._pos) {
         wraps = 1;
@@ -247,7 +257,9 @@ export function createStm(P: Platform, board: any[]): Provider {
       var par = mem ? req.src : cfg.periphAddr;
       if (typeof par !== "number") inval("config({periphAddr}) first");
       // The FIFO packs between widths, and memory-to-memory needs it (RM0090 10.3.11, 10.5.10).
-      if (f4 && (mem || pw !== mw)) fifo = fifo || 4;
+      // Otherwise direct mode: each item reaches memory at once. Forced, the threshold is a
+      // quarter (4 bytes): the least that peripheral-to-memory data waits in the FIFO.
+      if (f4 && (mem || pw !== mw)) fifo = fifo || 1;
       // Single transfers only: bursts add FIFO threshold rules (RM0090 10.3.12) for little gain
       // at the rates an interpreted program feeds. The F1 has no FIFO, and without one
       // different widths truncate or zero-extend each item (RM0008 13.3.4): no copy.
@@ -257,6 +269,23 @@ export function createStm(P: Platform, board: any[]): Provider {
       // NDTR counts peripheral-size items on the F4, the memory side following by as many
       // bytes (RM0090 10.3.10); on the F1 each item is one access of each width.
       var unit = f4 ? pw : mw, items: number[] = [], addrs: number[] = [], total = 0, per = (req.periodLen || unit) / unit;
+      var m2p = req.dir === MEM2DEV, thr = fifo && !m2p ? fifo * 4 : 0;
+      // F1: a byte or half-word DMA write reaches an APB peripheral on every byte lane (RM0008
+      // 13.3.4): to GPIO (0x40010800-0x400123FF, words only, RM0008 9.2) it drives other pins.
+      if (!f4 && m2p && pw < 4 && par >= 0x40010800 && par < 0x40012400) {
+        inval("F1 GPIO: use periphWidth 4 (narrower writes hit all byte lanes)");
+      }
+      if (cyc && f4) {
+        // Periods are reported when their bytes are in memory: peripheral to memory, a period
+        // must hold whole FIFO thresholds. Memory to peripheral the stream reads ahead (one
+        // item in direct mode, up to 16 bytes in FIFO mode, RM0090 10.3.12): the rest of the
+        // ring must hold that, or a period refilled in its callback is already read.
+        var ahead = fifo ? 16 : pw;
+        var plen = req.periodLen || 0;
+        if ((thr && plen % thr) || (m2p && segs[0].len - plen < ahead)) {
+          inval("cyclic: " + (thr ? "periodLen a multiple of " + thr : "ring >= periodLen + " + ahead + " (read-ahead)"));
+        }
+      }
       for (var i = 0; i < segs.length; i++) {
         var k = segs[i].len / unit;
         if (k % 1 || k > 65535 || per % 1 || k % per) inval("lengths: whole " + unit + "-byte items, <= 65535, periods dividing the ring");
@@ -272,7 +301,7 @@ export function createStm(P: Platform, board: any[]): Provider {
       var hz = mem ? board[4] * 125000 : rate(c._req), len = total * unit, ms = 1000 / hz;
       return {
         len: len, expectedMs: hz ? total * ms : 0, segMs: hz && items.length > 1 ? items.map(function (k) { return k * ms; }) : undefined, _cyc: cyc, _cr: cr, _fcr: fifo ? (fifo - 1) | 4 : 0, _par: par,
-        _addrs: addrs, _items: items, _unit: unit, _pstep: mem ? pw : 0, _per: per, _res: len,
+        _addrs: addrs, _items: items, _unit: unit, _pstep: mem ? pw : 0, _per: per, _res: len, _thr: thr, _mw: mw,
       } as HwDesc;
     },
 
@@ -329,7 +358,14 @@ export function createStm(P: Platform, board: any[]): Provider {
       // From where it stopped. A ring goes on without CIRC to the end of the lap (circular
       // mode would reload the shortened count, RM0090 10.3.8), then restarts whole (handle()).
       c._tail = h._cyc;
-      program(c, c._p0 + done * h._pstep, c._m0 + done * h._unit, n, h._cr & ~CIRC);
+      // The packing rules (RM0090 10.3.11): memory address aligned to MSIZE, NDT a multiple of
+      // MSIZE/PSIZE. Stopped mid-word, the rest of the segment goes with MSIZE = PSIZE (the
+      // FIFO then neither packs nor unpacks), which keeps both.
+      var cr = h._cr & ~CIRC;
+      c._d0 = h._items[c._seg] - n; // in memory: the flush at pause wrote all that was read
+      var mar = c._m0 + done * h._unit;
+      if (f4 && (mar % h._mw || (n * h._unit) % h._mw)) cr = (cr & ~(3 << MSIZE)) | ((h._unit >> 1) << MSIZE);
+      program(c, c._p0 + done * h._pstep, mar, n, cr);
     },
 
     poll: function (list: ProviderChan[]): HwEvent[] {

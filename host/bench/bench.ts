@@ -32,6 +32,10 @@ interface Spec {
 export const SPECS: Spec[] = [
   { name: "bundle_min_bytes", target: "<= 8192", met: (v) => v <= 8192, meaning: "size of dist/espdma.min.js" },
   { name: "bundle_min_gzip_bytes", meaning: "the same, gzipped (level 9): what the code really holds" },
+  { name: "reg_access_start_saadc_nrf52", meaning: "nRF52 (Bangle.js 2): peek32/poke32 to prepare, submit and issue a SAADC transfer" },
+  { name: "reg_access_terminate_async_nrf52", meaning: "nRF52: terminateAsync() (AMOUNT read, SHORTS = 0, STOP)" },
+  { name: "reg_access_synchronize_stopped_nrf52", meaning: "nRF52: synchronize() once STOPPED has come (event read, clears, disable)" },
+  { name: "reg_access_poll_idle_nrf52", meaning: "nRF52: one poll with nothing finished (ENABLE, started and end events)" },
   { name: "reg_access_start_memcpy_f4", target: "<= 8", met: (v) => v <= 8, meaning: "peek32/poke32 to prepare, submit and issue a memcpy (Pico)" },
   { name: "reg_access_start_memcpy_f1", target: "<= 8", met: (v) => v <= 8, meaning: "the same on the F1 (Original)" },
   { name: "reg_access_terminate_async_f4", target: "<= 2", met: (v) => v <= 2, meaning: "terminateAsync() of a running transfer" },
@@ -175,6 +179,12 @@ export async function runBench(o: Options, m: Metrics): Promise<Metrics> {
       return r;
     });
   }
+  var nn = ["start_saadc", "terminate_async", "synchronize_stopped", "poll_idle"];
+  await measure(m, nn.map((n) => "reg_access_" + n + "_nrf52"), "the register count on banglejs2", async () => {
+    var c: any = (await import("./nrf52")).nrf52RegisterCounts("banglejs2"), r: Metrics = {};
+    for (const n of nn) r["reg_access_" + n + "_nrf52"] = c[n];
+    return r;
+  });
   await measure(m, ["terminate_to_stopped_items"], "the terminate run", async () => {
     var d = await import("./driver");
     return { terminate_to_stopped_items: Math.max(d.terminateToStoppedItems("pico"), d.terminateToStoppedItems("original")) };

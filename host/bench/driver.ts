@@ -59,7 +59,9 @@ function pacedSetup(r: Rig, hz: number) {
   r.p.poke32(b.rcc.base + g.enr, r.p.peek32(b.rcc.base + g.enr) | (1 << g.bit));
   var pacer = pace(r.counted, b.family === "F4" ? "TIM1" : "TIM2", hz, b.name);
   var ch = r.engine.requestChannel({ request: pacer.request, dir: "mem2dev" });
-  ch.config({ periphAddr: g.base + g.odr, periphWidth: 1, memWidth: 1 });
+  // F1 GPIO takes words only: a byte DMA write reaches every byte lane (RM0008 13.3.4), so the
+  // peripheral side is 32-bit and each memory byte is zero-extended (RM0008 table 76).
+  ch.config({ periphAddr: g.base + g.odr, periphWidth: b.family === "F1" ? 4 : 1, memWidth: 1 });
   return { pacer, ch };
 }
 

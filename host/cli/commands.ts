@@ -11,7 +11,7 @@ import { crc32 } from "../link/crc32";
 import { readCode, jsString } from "../link/code";
 import { DLE, CTRL_C } from "../link/repl-client";
 import { runScenarios, RunReport, selectScenarios } from "../scenarios/runner";
-import { driverSource, ensureBuilt, DRIVER } from "../scenarios/bundle";
+import { driverSource, ensureBuilt, DRIVER, DRIVER_NRF52 } from "../scenarios/bundle";
 import { jsonError, jsonReport, junitReport, tableReport } from "./report";
 
 import { CliError } from "./errors";
@@ -168,7 +168,8 @@ export async function flashCommand(o: FlashOptions, io: Io = stdio): Promise<num
     if (rm.legacy) io.err(legacyHint());
     return 0;
   }
-  var file = o.file ?? DRIVER;
+  var fb = o.board ? findBoard(o.board) : t.virtual ? findBoard(t.virtual) : undefined;
+  var file = o.file ?? (fb && fb.family === "NRF52" ? DRIVER_NRF52 : DRIVER);
   if (!o.file) ensureBuilt((s) => io.err(s));
   var code = readBundle(file, "--bundle");
   // Before the port is opened: nothing reaches the board unless it would run there.
@@ -206,7 +207,9 @@ export function readBundle(file: string, what: string): string {
 export function boardsCommand(o: { json?: boolean }, io: Io = stdio): number {
   var rows = boards.map((b) => ({
     name: b.name, title: b.title, mcu: b.mcu, family: b.family, board: b.envBoard[0],
-    dma: b.dma.map((d) => d.name + " (" + d.count + " " + (d.kind === "stream" ? "streams" : "channels") + ")").join(", "),
+    dma: b.nrf52
+      ? "EasyDMA " + b.nrf52.peripherals.map((d) => d.name + (d.espruino ? "*" : "")).join(" ") + " (*: Espruino uses it)"
+      : b.dma.map((d) => d.name + " (" + d.count + " " + (d.kind === "stream" ? "streams" : "channels") + ")").join(", "),
     ramKB: b.ram.filter((r) => r.dma).reduce((n, r) => n + r.size, 0) / 1024,
   }));
   if (o.json) io.out(JSON.stringify(rows));

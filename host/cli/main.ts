@@ -3,7 +3,8 @@
 // message and sets the exit code (1: a test failed, 2: could not do what was asked).
 import { Command, Option } from "commander";
 import { boardsCommand, CliError, flashCommand, portsCommand, simCommand, stdio, testCommand } from "./commands";
-import { replCommand } from "./repl";
+import { replCommand, execCommand } from "./repl";
+import { onUserInterrupt } from "../virtual-board/transports/interrupt";
 import { jsonError } from "./report";
 import { target } from "./commands";
 import { scenarios } from "../scenarios/catalog";
@@ -50,7 +51,20 @@ export function program(): Command {
     .action(async (o) => { process.exitCode = await flashCommand({ ...o, bundle: undefined, file: o.bundle ?? o.file }); });
 
   targetOptions(p.command("repl").description("interactive terminal to the board (Ctrl-] quits; .dma, .upload FILE); the virtual board starts with the driver loaded"))
-    .action(async (o) => { await replCommand(target(o), { input: process.stdin, output: process.stdout }, (s) => stdio.err(s)); });
+    .option("-e, --eval <code>", "run this code, print what the board prints and exit (as `espdma exec`)")
+    .action(async (o) => {
+      if (o.eval !== undefined) { process.exitCode = await execCommand(target(o), o.eval, {}, stdio); return; }
+      await replCommand(target(o), { input: process.stdin, output: process.stdout }, (s) => stdio.err(s));
+    });
+
+  // ------------------------------------------------------------------ exec (issue 13, scripted REPL)
+  targetOptions(p.command("exec").description("run code on the board, print what it prints, exit (1 if it threw)").argument("<code>", "JavaScript to run"))
+    .option("--wait <ms>", "keep printing the board's output this long after the code ran (its timers)", "0")
+    .action(async (code, o) => {
+      var wait = Number(o.wait);
+      if (!(wait >= 0)) throw new CliError("Bad --wait " + JSON.stringify(o.wait) + ": give milliseconds, e.g. 1000.");
+      process.exitCode = await execCommand(target(o), code, { waitMs: wait }, stdio);
+    });
 
   p.command("sim").description("serve a virtual board on TCP or a pseudo-terminal (for espdma --port, or the espruino CLI)")
     .option("--board <name>", "board to simulate", "pico")
@@ -60,7 +74,8 @@ export function program(): Command {
     .option("--seed <n>", "scheduler seed")
     .action(async (o, cmd) => {
       var s = await simTarget(o, cmd.getOptionValueSource("tcp") === "cli");
-      await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+      // Until the user's Ctrl-C (not a SIGINT the board's Ctrl-C handling sent itself).
+      await new Promise<void>((resolve) => { var off = onUserInterrupt(() => { off(); resolve(); }); });
       await s.close();
     });
 

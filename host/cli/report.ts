@@ -15,6 +15,7 @@ export function jsonReport(r: RunReport): object {
     })),
     passed: r.passed,
     failed: r.failed,
+    ...(r.notApplicable && r.notApplicable.length ? { notApplicable: r.notApplicable } : {}),
   };
 }
 
@@ -38,6 +39,7 @@ export function tableReport(r: RunReport, color: boolean): string {
   }
   var lines = [t.toString()];
   if (r.skipped.length) lines.push("not run on this target (virtual board only): " + r.skipped.join(", "));
+  for (const n of r.notApplicable || []) lines.push("does not apply on " + r.board + ": " + n.name + " (" + n.why + ")");
   lines.push((r.failed ? "FAILED" : "OK") + ": " + r.passed + " passed, " + r.failed + " failed on " + r.board);
   return lines.join("\n");
 }

@@ -1,11 +1,13 @@
 // `espdma race [--board B] [--schedules N] [--mutant-schedules M] [--seed S] [--mutant NAME]
-// [--json] [--replay CASE]`: the race search outside the test suite. registerRaceCommand(program)
+// [--json] [--replay CASE] [--fifo]`: the race search outside the test suite. registerRaceCommand(program)
 // adds it to a commander program (host/cli/main.ts wires it in).
 import type { Command } from "commander";
+import { findBoard } from "../../boards/index";
 import { runRace, DEFAULT_MUTANT_SCHEDULES } from "./run";
 import type { RaceResult } from "./run";
 import { mutants } from "./mutants";
 import type { RaceCase } from "./program";
+import { runNrf52Race, nrf52Mutants } from "./nrf52";
 
 export interface RaceCliOptions {
   board?: string;
@@ -16,6 +18,8 @@ export interface RaceCliOptions {
   json?: boolean;
   replay?: string;
   shrink?: boolean;
+  /** The FIFO program family (F4 boards only). */
+  fifo?: boolean;
 }
 
 /** A command line the race command refuses (main prints the message; exit code 2). */
@@ -60,20 +64,28 @@ export function raceAction(o: RaceCliOptions, out: (line: string) => void = cons
   var seed = o.seed === undefined ? 1 : /^\s*-?\d+\s*$/.test(o.seed) ? Number(o.seed) : NaN;
   if (!Number.isSafeInteger(seed)) throw new RaceUsageError("Bad --seed " + JSON.stringify(o.seed) + ": give an integer.");
   var mutant = o.mutant || "all";
-  if (mutant !== "all" && mutant !== "none" && !mutants.some(function (m) { return m.name === mutant; })) {
+  if (mutant !== "all" && mutant !== "none" && !mutants.some(function (m) { return m.name === mutant; }) && !(findBoard(o.board || "pico") || ({} as any)).nrf52) {
     throw new RaceUsageError("Unknown --mutant " + JSON.stringify(mutant) + ": all, none, or one of " + mutants.map(function (m) { return m.name; }).join(", ") + ".");
   }
   var replay = o.replay !== undefined ? parseReplay(o.replay) : undefined;
   var board = o.board || "pico";
+  var fb = findBoard(board);
+  if (o.fifo && fb && fb.family !== "F4") throw new RaceUsageError("--fifo needs an F4 board (the F1 DMA has no FIFO): pico, wifi or f4discovery.");
   var t0 = Date.now();
   var res: RaceResult;
-  try {
+  var nrf = findBoard(board);
+  if (nrf && nrf.nrf52) {
+    // The nRF52 boards' own search (EasyDMA peripherals, their mutants): host/race/nrf52.ts.
+    if (replay) throw new RaceUsageError("--replay is for the STM32 boards' cases; on " + board + " rerun with the same --seed.");
+    if (mutant !== "all" && mutant !== "none" && !nrf52Mutants.some((m) => m.name === mutant)) throw new RaceUsageError("Unknown --mutant " + JSON.stringify(mutant) + " on " + board + ": all, none, or one of " + nrf52Mutants.map((m) => m.name).join(", ") + ".");
+    res = runNrf52Race({ board, schedules, mutantSchedules, seed, mutant, log: o.json ? undefined : out });
+  } else try {
     res = runRace({
       board: board, schedules: schedules, mutantSchedules: mutantSchedules, seed: seed, mutant: mutant, replay: replay,
-      shrink: o.shrink !== false, log: o.json ? undefined : out,
+      shrink: o.shrink !== false, log: o.json ? undefined : out, fifo: !!o.fifo,
     });
   } catch (e: any) {
-    if (/^unknown board/.test(e && e.message)) throw new RaceUsageError("Unknown --board " + JSON.stringify(board) + ": pico, wifi, original or f4discovery.");
+    if (/^unknown board/.test(e && e.message)) throw new RaceUsageError("Unknown --board " + JSON.stringify(board) + ": pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q or banglejs2.");
     throw e;
   }
   var wall = Date.now() - t0;
@@ -118,7 +130,7 @@ export function registerRaceCommand(program: Command): Command {
   return program
     .command("race")
     .description("search client programs x DMA schedules on the virtual board for races; broken providers as controls")
-    .option("--board <board>", "pico, wifi, original or f4discovery", "pico")
+    .option("--board <board>", "pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q or banglejs2", "pico")
     .option("--schedules <n>", "schedules to search on the real stack", "1000")
     .option("--mutant-schedules <n>", "most schedules per mutant (each stops at its first catch)", String(DEFAULT_MUTANT_SCHEDULES))
     .option("--seed <s>", "seed of the search", "1")
@@ -126,6 +138,7 @@ export function registerRaceCommand(program: Command): Command {
     .option("--json", "print {schedules, violations, mutants, seed} as JSON")
     .option("--replay <case>", "run one case (the JSON a failure prints) instead of searching")
     .option("--no-shrink", "report the first failing case as found")
+    .option("--fifo", "the FIFO program family: paced channels pack bytes into words (F4 boards)")
     .action(function (o: RaceCliOptions) {
       var code = raceAction(o);
       if (code) process.exitCode = code;

@@ -24,7 +24,7 @@ import type { CallbackAction, ChannelKind, RaceCase, Step, TimeoutToken } from "
 import { timeoutValue, badTimeout } from "./program";
 import { RaceFailure } from "./invariants";
 import type { Mutant } from "./mutants";
-import { createWorld, gpioAddr, pacingTimer, startPacing } from "./world";
+import { createWorld, gpioAddr, gpioWidths, pacingTimer, startPacing } from "./world";
 import type { World } from "./world";
 import { enabledStreamsTouching } from "./hw-inspect";
 import type { HwStream } from "./hw-inspect";
@@ -151,7 +151,8 @@ export class Executor {
         var t = pacingTimer(this.board, kind);
         if (!t) throw new Error("no pacing timer for " + kind + " on " + this.board.name);
         api = this.w.engine.requestChannel({ request: t.updateRequest, dir: kind });
-        api.config({ periphAddr: gpioAddr(this.board, kind), periphWidth: 1, memWidth: 1 });
+        var wd = gpioWidths(this.board, kind, this.rc.program.fifo);
+        api.config({ periphAddr: gpioAddr(this.board, kind), periphWidth: wd.periphWidth, memWidth: wd.memWidth });
         if (!paced[t.name]) { startPacing(this.w, t, PACE_HZ); paced[t.name] = true; }
       }
       if (this.mutant && this.mutant.wrapChannel) this.mutant.wrapChannel(api, this.w);
@@ -709,7 +710,7 @@ export class Executor {
     // Invariant 8: each channel carries a new transfer correctly after terminate + synchronize.
     live.forEach(function (c) {
       var kind = c.kind;
-      var d = self.newTransfer(c, kind === "mem2mem" ? 24 : 6, 0, "none");
+      var d = self.newTransfer(c, kind === "mem2mem" ? 24 : self.rc.program.fifo ? 8 : 6, 0, "none");
       if (!d) return;
       d.afterSync = true;
       self.issue(c, "issuePending() after terminateSync()");

@@ -11,6 +11,8 @@ export interface GenOptions {
   pacedPair?: boolean;
   /** Most steps in a program. */
   maxSteps?: number;
+  /** The FIFO family (F4 only): paced channels with memWidth 4 (see Program.fifo). */
+  fifo?: boolean;
 }
 
 // withCrossShrink: a failing case shrinks towards the first (simplest) alternative too, so a
@@ -41,15 +43,20 @@ const timeout: fc.Arbitrary<TimeoutToken> = fc.oneof(
   { arbitrary: fc.constantFrom<TimeoutToken>("NaN", "abc", "object", "-1", "Infinity"), weight: 2 },
 );
 
-function stepFor(kinds: ChannelKind[]): fc.Arbitrary<Step> {
+function stepFor(kinds: ChannelKind[], fifo?: boolean): fc.Arbitrary<Step> {
   var ch = fc.integer({ min: 0, max: kinds.length - 1 });
+  // FIFO family: whole words in memory; a ring's periods hold whole FIFO thresholds (4 bytes)
+  // and leave the 16 bytes a mem2dev stream reads ahead (the driver refuses less).
+  var periods = fifo ? fc.integer({ min: 3, max: 4 }) : fc.integer({ min: 2, max: 4 });
+  var periodLen = fifo ? fc.constantFrom(8, 12, 16) : fc.integer({ min: 1, max: 12 });
   // A transfer step: memcpy on a mem2mem channel, paced or cyclic on a paced one.
   var xfer: fc.Arbitrary<Step> = fc
-    .record({ ch: ch, len: memLen, cb: callbackAction, cyclic: fc.boolean(), periods: fc.integer({ min: 2, max: 4 }), periodLen: fc.integer({ min: 1, max: 12 }) })
+    .record({ ch: ch, len: memLen, cb: callbackAction, cyclic: fc.boolean(), periods: periods, periodLen: periodLen })
     .map(function (r): Step {
       if (kinds[r.ch] === "mem2mem") return { op: "memcpy", ch: r.ch, len: r.len, cb: r.cb };
       if (r.cyclic) return { op: "cyclic", ch: r.ch, periods: r.periods, periodLen: r.periodLen, cb: r.cb };
-      return { op: "paced", ch: r.ch, len: Math.min(r.len, 48), cb: r.cb };
+      var len = Math.min(r.len, 48);
+      return { op: "paced", ch: r.ch, len: fifo ? (len + 3) & ~3 : len, cb: r.cb };
     });
   function simple(op: "issue" | "terminateAsync" | "pause" | "resume" | "status" | "drop" | "due"): fc.Arbitrary<Step> {
     return ch.map(function (c) { return { op: op, ch: c } as Step; });
@@ -83,8 +90,8 @@ export function programArb(opts: GenOptions): fc.Arbitrary<Program> {
   var kindsArb: fc.Arbitrary<ChannelKind[]> = fc.constantFrom.apply(fc, sets) as fc.Arbitrary<ChannelKind[]>;
   var maxSteps = opts.maxSteps || 12;
   return kindsArb.chain(function (kinds) {
-    return fc.array(stepFor(kinds), { minLength: 1, maxLength: maxSteps }).map(function (steps) {
-      return { channels: kinds, steps: steps };
+    return fc.array(stepFor(kinds, opts.fifo), { minLength: 1, maxLength: maxSteps }).map(function (steps): Program {
+      return opts.fifo ? { channels: kinds, steps: steps, fifo: true } : { channels: kinds, steps: steps };
     });
   });
 }

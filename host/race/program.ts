@@ -77,6 +77,10 @@ export type ChannelKind = "mem2mem" | "dev2mem" | "mem2dev";
 export interface Program {
   channels: ChannelKind[];
   steps: Step[];
+  /** FIFO family (F4): paced channels move bytes on the port and words in memory, so the
+   * stream's FIFO packs (dev2mem) or unpacks and reads ahead (mem2dev), RM0090 10.3.11-10.3.12.
+   * Lengths are then whole words. */
+  fifo?: boolean;
 }
 
 /** One case of the search: a program and the seed of the adversarial DMA schedule. */

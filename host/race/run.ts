@@ -37,6 +37,8 @@ export interface RaceOptions {
   log?: (line: string) => void;
   /** Offer timer-paced and cyclic transfers (default true; false: memcpy only). */
   paced?: boolean;
+  /** The FIFO program family (F4 boards): paced channels pack bytes into words (Program.fifo). */
+  fifo?: boolean;
   /** Accepted for the command's sake: the caller prints the JSON. */
   json?: boolean;
 }
@@ -72,9 +74,11 @@ export interface RaceResult {
   ms: number;
 }
 
-export function genOptions(board: BoardDef, paced?: boolean): GenOptions {
+export function genOptions(board: BoardDef, paced?: boolean, fifo?: boolean): GenOptions {
   var can = !!pacingTimer(board, "dev2mem") && !!pacingTimer(board, "mem2dev");
-  return { paced: can && paced !== false, pacedPair: twoPacedChannels(board) };
+  var g: GenOptions = { paced: can && paced !== false, pacedPair: twoPacedChannels(board) };
+  if (fifo && board.family === "F4") g.fifo = true;
+  return g;
 }
 
 /** Default budget of schedules per mutant (see RaceOptions.mutantSchedules). */
@@ -105,7 +109,7 @@ export function runRace(opts: RaceOptions): RaceResult {
   var which = opts.mutant || "all";
   if (which === "all" || which === "none") {
     var t0 = Date.now();
-    var s = search(board, null, n, seed, opts.shrink !== false, true, genOptions(board, opts.paced));
+    var s = search(board, null, n, seed, opts.shrink !== false, true, genOptions(board, opts.paced, opts.fifo));
     res.ms = Date.now() - t0;
     res.schedules = s.schedules;
     res.violations = s.violations;
@@ -117,7 +121,7 @@ export function runRace(opts: RaceOptions): RaceResult {
     // which is the real stack's). An equivalent one would use its whole budget: it gets the
     // real-stack count, as it behaves like the real stack on this board.
     var eq = mu.equivalentOn ? mu.equivalentOn(board!.family) : null;
-    var ms = search(board!, mu, eq ? n : mn, seed, opts.shrink !== false, false, genOptions(board!, opts.paced));
+    var ms = search(board!, mu, eq ? n : mn, seed, opts.shrink !== false, false, genOptions(board!, opts.paced, opts.fifo));
     var mr: MutantResult = { name: mu.name, caught: ms.violations > 0, schedules: ms.schedules };
     if (eq) mr.equivalent = eq;
     res.mutants.push(mr);

@@ -158,3 +158,11 @@ export function gpioAddr(board: BoardDef, dir: "dev2mem" | "mem2dev"): number {
   var g = board.gpio[dir === "dev2mem" ? 0 : Math.min(1, board.gpio.length - 1)];
   return g.base + (dir === "dev2mem" ? g.idr : g.odr);
 }
+
+/** Data widths of a paced channel. F1 GPIO takes words only: a byte DMA write reaches every
+ * byte lane (RM0008 13.3.4), so memory-to-GPIO writes 32 bits, each memory byte zero-extended
+ * (RM0008 table 76). */
+export function gpioWidths(board: BoardDef, dir: "dev2mem" | "mem2dev", fifo?: boolean): { periphWidth: number; memWidth: number } {
+  if (fifo && board.family === "F4") return { periphWidth: 1, memWidth: 4 }; // the FIFO family (Program.fifo)
+  return { periphWidth: board.family === "F1" && dir === "mem2dev" ? 4 : 1, memWidth: 1 };
+}

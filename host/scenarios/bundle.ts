@@ -9,13 +9,15 @@ import { dirname, join } from "node:path";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const DRIVER = join(ROOT, "dist", "espdma.min.js");
+/** The nRF52 boards' bundle (firmware/index-nrf52.ts). */
+export const DRIVER_NRF52 = join(ROOT, "dist", "espdma-nrf52.min.js");
 const AGENT = join(ROOT, "dist", "espdma-agent.min.js");
 
 export class BuildError extends Error {}
 
 /** Run `rollup -c` when dist/espdma.min.js is missing. */
 export function ensureBuilt(log: (s: string) => void = () => {}): void {
-  if (existsSync(DRIVER)) return;
+  if (existsSync(DRIVER) && existsSync(DRIVER_NRF52)) return;
   log("dist/espdma.min.js missing: building (npm run build)...");
   var r = spawnSync(process.execPath, [join(ROOT, "node_modules", "rollup", "dist", "bin", "rollup"), "-c", "rollup.config.js"], { cwd: ROOT, encoding: "utf8" });
   if (r.status !== 0 || !existsSync(DRIVER)) throw new BuildError("Building the firmware failed: run `npm run build` to see why.\n" + (r.stderr || "").slice(-2000));
@@ -43,6 +45,7 @@ export async function agentSource(): Promise<string> {
   return agentCache;
 }
 
-export function driverSource(): string {
-  return readCode(DRIVER);
+/** The driver bundle for a board family (the nRF52 boards have their own). */
+export function driverSource(family?: string): string {
+  return readCode(family === "NRF52" ? DRIVER_NRF52 : DRIVER);
 }

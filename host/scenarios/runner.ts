@@ -37,6 +37,8 @@ export interface RunReport {
   failed: number;
   /** Scenarios that cannot run on this target (virtual-only ones on a real board). */
   skipped: string[];
+  /** Scenarios that do not apply on this board, and why (Scenario.notFor). */
+  notApplicable?: { name: string; why: string }[];
 }
 
 export class ScenarioError extends Error {}
@@ -68,7 +70,7 @@ async function prepare(link: OpenedLink, o: RunOptions): Promise<BoardDef> {
   var envBoard: string = await c.eval("process.env.BOARD", 3000, "asking the board's name");
   var board = findBoard(envBoard) || (o.target.virtual ? findBoard(o.target.virtual) : undefined);
   if (!board) throw new LinkError("The board reports BOARD=" + JSON.stringify(envBoard) + ", which espdma does not know. Supported: pico, wifi, original, f4discovery.", "EBOARD");
-  var code = (o.driver ?? driverSource()) + "\n" + (await agentSource());
+  var code = (o.driver ?? driverSource(board.family)) + "\n" + (await agentSource());
   try {
     await load(c, code, board, o);
   } catch (e: any) {
@@ -227,6 +229,8 @@ export async function runOne(link: OpenedLink, board: BoardDef, s: Scenario, see
   var vBefore = vb ? vb.mcu.violations.length : 0;
   try {
     var steps = s.program(ctx);
+    // EasyDMA moves 16-bit SAADC samples: buffers at even addresses (firmware/drivers/nrf52.ts).
+    if (board.nrf52) steps = steps.map((x) => (x.op === "alloc" ? { ...x, align: 4 } : x));
     if (o.mutate) steps = o.mutate(steps, s);
     if (vb && s.setup) undo = s.setup(vb, ctx);
     var r = await runProgram(link, "r" + index + "s" + seed, steps, s.timeoutMs ?? 5000);
@@ -261,6 +265,17 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
   // Virtual-only scenarios need the in-process board's fault injection: not on a port.
   var runnable = list.filter((s) => virtual || !s.virtualOnly);
   for (const s of list) if (runnable.indexOf(s) < 0) skipped.push(s.name);
+  // Scenarios that cannot apply on the board (said why): known up front for a virtual board,
+  // after the board names itself for a real one.
+  var notApplicable: { name: string; why: string }[] = [];
+  var applies = (b: BoardDef | undefined) => {
+    runnable = runnable.filter((s) => {
+      var why = b && s.notFor ? s.notFor(b) : undefined;
+      if (why) notApplicable.push({ name: s.name, why });
+      return !why;
+    });
+  };
+  if (virtual) applies(findBoard(o.target.virtual ?? "pico"));
   try {
     if (!virtual && runnable.length) {
       // A real board: connect and upload once, before the first scenario is announced (a port
@@ -269,6 +284,7 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
       shared = await openLink(o.target);
       sharedBoard = await prepare(shared, o);
       boardName = sharedBoard.name;
+      applies(sharedBoard);
     }
     for (var i = 0; i < runnable.length; i++) {
       var s = runnable[i];
@@ -296,5 +312,5 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
     if (shared) await shared.close();
   }
   var passed = results.filter((r) => r.passed).length;
-  return { board: boardName || (o.target.virtual ?? "pico"), scenarios: results, passed, failed: results.length - passed, skipped };
+  return { board: boardName || (o.target.virtual ?? "pico"), scenarios: results, passed, failed: results.length - passed, skipped, notApplicable };
 }

@@ -6,6 +6,9 @@ import type { BoardDef, TimerDef, GpioDef, RequestLine } from "../../boards/type
  * F1 CCRx = base + 0x08 + 0x14*(x-1) (RM0008 13.4.3). Names as the drivers print them. */
 export function controlRegisters(board: BoardDef): { name: string; addr: number }[] {
   var out: { name: string; addr: number }[] = [];
+  // nRF52: each EasyDMA peripheral's ENABLE (base + 0x500); the driver disables a channel's
+  // peripheral once its stopped event has come (firmware/drivers/nrf52.ts synchronize).
+  if (board.nrf52) return board.nrf52.peripherals.map((p) => ({ name: p.name, addr: p.base + 0x500 }));
   for (const d of board.dma) {
     for (var i = 0; i < d.count; i++) {
       if (d.kind === "stream") out.push({ name: d.name + " stream " + i, addr: d.base + 0x10 + 0x18 * i });
@@ -18,7 +21,16 @@ export function controlRegisters(board: BoardDef): { name: string; addr: number 
 /** A register that is harmless to read, for busy-waiting without an event-loop turn: DMA1's
  * status register (LISR on F4, ISR on F1, offset 0 in both). */
 export function spinAddr(board: BoardDef): number {
-  return board.dma[0].base;
+  // nRF52: SAADC STATUS (0x400), read-only.
+  return board.nrf52 ? 0x40007400 : board.dma[0].base;
+}
+
+/** nRF52 boards pace captures with the SAADC's own sample timer: channel 0 on AIN0,
+ * SAMPLERATE.MODE = Timers, CC = 16 MHz / hz (80..2047: 7.8-200 kHz; nRF52832 PS v1.4 37.10).
+ * Each sample is two bytes. The virtual SAADC reads -1 (0xFFFF) on every input. */
+const SAADC = 0x40007000;
+function saadcRate(hz: number): number {
+  return (1 << 12) | Math.max(80, Math.min(2047, Math.round(16e6 / hz)));
 }
 
 /** EN snapshot of every stream/channel, right now. */
@@ -46,6 +58,7 @@ function gpioA(board: BoardDef): GpioDef {
  * set, so captured bytes never look like a canary), then clock the timer and start it at hz
  * with DMA requests on update (TIMx_DIER.UDE bit 8, CR1.CEN bit 0: RM0090 17.4, RM0008 15.4). */
 export function startPacing(board: BoardDef, hz: number): any[] {
+  if (board.nrf52) return [{ op: "poke", addr: SAADC + 0x510, value: 1 }, { op: "poke", addr: SAADC + 0x5f8, value: saadcRate(hz) }];
   var p = pacingTimer(board), t = p.timer, g = gpioA(board), rcc = board.rcc.base;
   var psc = Math.round(t.clockHz / 1000000) - 1; // 1 MHz counter
   var arr = Math.max(1, Math.round(1000000 / hz) - 1);
@@ -64,6 +77,7 @@ export function startPacing(board: BoardDef, hz: number): any[] {
 }
 
 export function stopPacing(board: BoardDef): any[] {
+  if (board.nrf52) return [{ op: "poke", addr: SAADC + 0x5f8, value: 0 }];
   var t = pacingTimer(board).timer;
   return [
     { op: "poke", addr: t.base + 0x00, value: 0 },
@@ -73,6 +87,7 @@ export function stopPacing(board: BoardDef): any[] {
 
 /** requestChannel for timer-paced capture from GPIOA's IDR into memory. */
 export function pacedCapture(board: BoardDef, ch: string): any[] {
+  if (board.nrf52) return [{ op: "request", ch, req: { request: "SAADC", dir: "dev2mem" } }];
   var p = pacingTimer(board), g = gpioA(board);
   return [
     { op: "request", ch, req: { request: p.request, dir: "dev2mem" } },

@@ -44,6 +44,8 @@ export interface Scenario {
   schedule?: "normal" | "adversarial";
   /** Only on the virtual board (needs its fault injection). */
   virtualOnly?: boolean;
+  /** Why it does not apply on this board (e.g. no memory-to-memory DMA), or undefined. */
+  notFor?(board: BoardDef): string | undefined;
   /** Agent steps. */
   program(ctx: Ctx): any[];
   /** Longest the program may run on the board, ms (default 5000). */

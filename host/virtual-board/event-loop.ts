@@ -1,6 +1,10 @@
-// An event loop on simulated time, as Espruino's idle loop runs timers: setTimeout/setInterval
-// return numeric ids, timers fire in order of due time and then of creation, and time passes
-// only when the loop lets it (advancing the MCU models), so every run is deterministic.
+// An event loop as Espruino's idle loop runs timers: setTimeout/setInterval return numeric
+// ids, timers fire in order of due time and then of creation.
+//
+// Two clocks. "simulated" (the default: scenarios, tests, race): time passes only when the loop
+// lets it (advancing the MCU models), so every run is deterministic. "realtime" (`espdma repl`,
+// `espdma sim`): simulated time is pulled up to the wall clock whenever it is read, so a 30 s
+// setTimeout fires after 30 s and getTime() follows the clock on the wall, as on a board.
 //
 // Time comes from the Mcu when there is one (mcu.ms()); without an Mcu the loop keeps its own
 // millisecond clock (REPL tests that need no hardware).
@@ -25,7 +29,19 @@ export interface EventLoopOptions {
   /** Cycles one loop turn costs the CPU (Espruino's idle loop is not free). Default 200. */
   turnCycles?: number;
   /** Called with the error a timer callback threw; default rethrows. */
-  onError?: (err: unknown) => void;
+  onError?: (err: unknown, timer?: TimerFailure) => void;
+  /** "simulated" (default) or "realtime" (see the top of this file). */
+  clock?: "simulated" | "realtime";
+  /** The wall clock in ms for "realtime" (default Date.now; tests inject their own). */
+  wallMs?: () => number;
+}
+
+/** What onError learns about a timer callback that failed. */
+export interface TimerFailure {
+  /** It was a setInterval. */
+  interval: boolean;
+  /** The loop removed the interval (its callback was interrupted: Ctrl-C). */
+  removed: boolean;
 }
 
 export interface RunResult {
@@ -41,7 +57,21 @@ export class EventLoop {
   private seq = 0;
   private ownMs = 0;
   private readonly turnCycles: number;
-  onError: (err: unknown) => void;
+  onError: (err: unknown, timer?: TimerFailure) => void;
+  /** How a timer callback is called (default: directly). The runtime sets one that lets a
+   * Ctrl-C stop a callback that loops without touching anything. */
+  invoke: ((fn: TimerFn, args: any[]) => void) | null = null;
+  /** True for an error that means "interrupted" (Ctrl-C): an interval whose callback was
+   * interrupted is removed, as Espruino does ("Ctrl-C while processing interval"). */
+  isInterrupt: (err: unknown) => boolean = () => false;
+  readonly clock: "simulated" | "realtime";
+  private readonly wallMs: () => number;
+  /** Realtime: simulated ms = simBase + (wall ms - wallBase). */
+  private wallBase = 0;
+  private simBase = 0;
+  /** Simulated ms at the last sync: a smaller reading means the MCU was reset. */
+  private lastSim = 0;
+  private syncing = false;
   /** Called after every timer callback (the runtime drains the sandbox's promise jobs here). */
   afterCallback: (() => void) | null = null;
   /** Set by interrupt() (Ctrl-C): the current run stops after the running callback. */
@@ -50,11 +80,38 @@ export class EventLoop {
   constructor(readonly mcu?: Mcu, opts: EventLoopOptions = {}) {
     this.turnCycles = opts.turnCycles ?? 200;
     this.onError = opts.onError ?? ((e) => { throw e; });
+    this.clock = opts.clock ?? "simulated";
+    this.wallMs = opts.wallMs ?? Date.now;
+    this.rebase();
   }
 
-  /** Simulated milliseconds since reset. */
+  /** Simulated milliseconds since reset (in realtime, first pulled up to the wall clock). */
   now(): number {
+    if (this.clock === "realtime" && !this.syncing) this.syncToWall();
+    return this.simNow();
+  }
+
+  private simNow(): number {
     return this.mcu ? this.mcu.ms() : this.ownMs;
+  }
+
+  /** Realtime: anchor simulated time to the wall clock from now on. */
+  rebase(): void {
+    this.wallBase = this.wallMs();
+    this.simBase = this.lastSim = this.simNow();
+  }
+
+  /** Realtime: let simulated time (and the MCU models) catch up with the wall clock. Time
+   * never goes back: after a CPU-heavy command it may be ahead, and the wall catches up. */
+  private syncToWall(): void {
+    var sim = this.simNow();
+    if (sim < this.lastSim) this.rebase(); // the MCU was reset: its clock restarted
+    var target = this.simBase + (this.wallMs() - this.wallBase);
+    if (target > sim) {
+      this.syncing = true;
+      try { this.advanceTo(target); } finally { this.syncing = false; }
+    }
+    this.lastSim = this.simNow();
   }
 
   setTimeout(fn: TimerFn, ms?: number, ...args: any[]): number {
@@ -102,6 +159,17 @@ export class EventLoop {
     this.interrupted = true;
   }
 
+  /** Realtime: run the timers due by the wall clock. Returns the ms until the next one is due
+   * (Infinity: none pending; 0: interrupted with timers still due). */
+  runDue(): number {
+    this.interrupted = false;
+    while (this.timers.length && this.timers[0].due <= this.now()) {
+      this.turn();
+      if (this.interrupted) { this.interrupted = false; return 0; }
+    }
+    return this.timers.length ? Math.max(0, this.timers[0].due - this.now()) : Infinity;
+  }
+
   /** Let simulated time pass to `ms` with the CPU idle: the MCU models progress meanwhile. */
   advanceTo(ms: number): void {
     if (!this.mcu) { if (ms > this.ownMs) this.ownMs = ms; return; }
@@ -119,7 +187,7 @@ export class EventLoop {
   turn(): number {
     if (this.mcu) this.mcu.advance(this.turnCycles);
     else this.ownMs += this.turnCycles / 1e5;
-    var ran = 0, now = this.now();
+    var ran = 0, now = this.clock === "realtime" ? this.now() : this.simNow();
     while (this.timers.length && this.timers[0].due <= now && !this.interrupted) {
       this.fire(this.timers[0]);
       ran++;
@@ -193,9 +261,12 @@ export class EventLoop {
       this.insert(t);
     }
     try {
-      t.fn.apply(undefined, t.args);
+      if (this.invoke) this.invoke(t.fn, t.args);
+      else t.fn.apply(undefined, t.args);
     } catch (e) {
-      this.onError(e);
+      var removed = false;
+      if (t.interval > 0 && this.isInterrupt(e)) { this.clearTimeout(t.id); removed = true; }
+      this.onError(e, { interval: t.interval > 0, removed });
     }
     if (this.afterCallback) {
       try { this.afterCallback(); } catch (e) { this.onError(e); }

@@ -11,14 +11,14 @@
 // moved by E.defrag; process.memory()/E.getSizeOf in variable blocks; code charged to the
 // variable store (a too-big bundle fails with "OUT OF MEMORY", as 2v29 prints it); Storage in a flash
 // model; reset/load/save/E.setBootCode and Espruino's boot sequence (power cycle included);
-// timers on simulated time, listed in global["\xff"].timers; Espruino's REPL protocol; Ctrl-C
-// on receipt on every transport (it interrupts code running one SysTick later).
+// timers on simulated time (or the wall clock: clock "realtime"), listed in global["\xff"].timers;
+// Espruino's REPL protocol; Ctrl-C on receipt (it interrupts code running one SysTick later).
 // Not modelled: syntax Espruino rejects (V8 parses ES2022), prototype-method quirks
 // (Array.prototype.slice is reachable here), E.toFlatString addresses (strings are engine
 // values), a Ctrl-C sent on an in-process transport while code is already running (the
-// sender shares the thread; TCP reads in a worker and can), interrupting loops that never
-// touch peek/poke/getTime (a wall-clock watchdog of 20 s stops runaway REPL code), infinite
-// loops inside timer callbacks.
+// sender shares the thread; TCP reads in a worker, and `espdma repl` runs the board in one:
+// transports/worker-board.ts), and there loops that never touch peek/poke/getTime (a
+// wall-clock watchdog of 20 s stops runaway REPL code).
 import type { BoardDef } from "../../boards/types";
 import { findBoard } from "../../boards/index";
 import { createMcu as newMcu, VirtualMcu } from "./mcu/index";
@@ -54,6 +54,9 @@ export interface VirtualBoardOptions {
   bundle?: string;
   /** Called with everything the board prints (also available through repl.onOutput). */
   onOutput?: (text: string) => void;
+  /** "simulated" (default: deterministic) or "realtime" (timers and getTime() follow the
+   * wall clock: `espdma repl`, `espdma sim`). A `repl.pace` of "realtime" implies it. */
+  clock?: "simulated" | "realtime";
 }
 
 export interface VirtualBoard {
@@ -87,7 +90,8 @@ export function createMcu(opts: Omit<VirtualMcuOptions, "board"> & { board: Boar
 export function createVirtualBoard(opts: VirtualBoardOptions): VirtualBoard {
   var board = resolveBoard(opts.board);
   var mcu = newMcu({ board, seed: opts.seed, schedule: opts.schedule, traceBus: opts.traceBus });
-  var loop = new EventLoop(mcu);
+  var clock = opts.clock ?? (opts.repl && opts.repl.pace === "realtime" ? "realtime" : "simulated");
+  var loop = new EventLoop(mcu, { clock });
   var repl: Repl | undefined;
   var runtime = new Runtime({ mcu, loop, flash: opts.flash, write: (t) => { if (repl) repl.print(t); } });
   repl = new Repl(runtime, opts.repl);

@@ -50,7 +50,7 @@ describe("espdma command", () => {
     var io = capture();
     assert.equal(boardsCommand({ json: true }, io), 0);
     var list = JSON.parse(io.outText.join(""));
-    assert.deepEqual(list.map((b: any) => b.name), ["pico", "wifi", "original", "f4discovery"]);
+    assert.deepEqual(list.map((b: any) => b.name), ["pico", "wifi", "original", "f4discovery", "puckjs", "pixljs", "mdbt42q", "banglejs2"]);
   });
 
   test("ports: a failing list (no udevadm) and no serial devices: the empty listing, exit 0, the warning on stderr only", async () => {

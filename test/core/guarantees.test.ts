@@ -137,7 +137,7 @@ describe("bug 5: an aborted transfer's residue is exact once synchronize() retur
         s.mcu.gpio[0].onOutput = (odr: number) => outs.push(odr & 0xff);
         var pacer = pace(s.p, pz.timer, 10000, name);
         var ch = s.engine.requestChannel({ request: pacer.request, dir: "mem2dev" });
-        ch.config({ periphAddr: pz.odr });
+        ch.config({ periphAddr: pz.odr, periphWidth: pz.outWidth || undefined }); // F1 GPIO: 32-bit writes (issue 12)
         var buf = s.p.directAlloc(100);
         for (var i = 0; i < 100; i++) buf[i] = i + 1;
         var cookie = ch.prepSlaveSg([buf], "mem2dev").submit();

@@ -9,7 +9,7 @@ describe("DmaError", () => {
     var e: any = dmaError(codes.EBUSY, "do this instead");
     assert.equal(e.code, "EBUSY");
     assert.equal(e.name, "DmaError");
-    assert.equal(e.message, "do this instead");
+    assert.equal(e.message, "EBUSY: do this instead"); // the code shows where Espruino prints it
     assert.ok(isDmaError(e));
     assert.ok(!isDmaError(new Error("x")));
   });

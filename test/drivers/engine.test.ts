@@ -93,7 +93,7 @@ for (const name of BOARDS) {
         s.mcu.gpio[0].onOutput = (odr: number) => outs.push(odr & 0xff);
         var pacer = pace(s.p, s.pz.timer, 10000, name);
         var ch = s.engine.requestChannel({ request: pacer.request, dir: "mem2dev" });
-        ch.config({ periphAddr: s.pz.odr });
+        ch.config({ periphAddr: s.pz.odr, periphWidth: s.pz.outWidth || undefined });
         var buf = s.p.directAlloc(100);
         for (var i = 0; i < 100; i++) buf[i] = i + 1;
         var got: any[] = [];
@@ -119,7 +119,7 @@ for (const name of BOARDS) {
       s.mcu.gpio[0].onOutput = (odr: number) => outs.push(odr & 0xff);
       var pacer = pace(s.p, s.pz.timer, 10000, name);
       var ch = s.engine.requestChannel({ request: pacer.request, dir: "mem2dev" });
-      ch.config({ periphAddr: s.pz.odr });
+      ch.config({ periphAddr: s.pz.odr, periphWidth: s.pz.outWidth || undefined });
       var buf = s.p.directAlloc(60);
       for (var i = 0; i < 60; i++) buf[i] = 200 - i;
       var done: any[] = [];

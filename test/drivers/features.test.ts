@@ -167,7 +167,7 @@ for (const name of BOARDS) {
       // 1000 items at 1 kHz: a second on the wire.
       var pacer = pace(r.p, pz.timer, 1000, name);
       var ch = engine.requestChannel({ request: pacer.request, dir: "mem2dev" });
-      ch.config({ periphAddr: pz.odr });
+      ch.config({ periphAddr: pz.odr, periphWidth: pz.outWidth || undefined });
       var done: any[] = [];
       ch.prepSlaveSg([r.p.directAlloc(1000)], "mem2dev", { callback: (x: any) => done.push(x) }).submit();
       assert.equal(r.loop.pending(), 0, "nothing issued, no timer");
@@ -183,7 +183,7 @@ for (const name of BOARDS) {
       ch.release();
       // Once the timer stops, its rate tells nothing: such a transfer is polled at the fastest rate.
       var pc = r.prov.allocChan({ request: pacer.request });
-      r.prov.config(pc, { periphAddr: pz.odr });
+      r.prov.config(pc, { periphAddr: pz.odr, periphWidth: pz.outWidth || undefined });
       assert.equal(r.prov.prep(pc, { kind: "slave_sg", dir: "mem2dev", segments: [{ addr: r.p.addressOf(r.p.directAlloc(8)), len: 8 }] }).expectedMs, 0);
     });
 

@@ -71,7 +71,9 @@ export function pacing(name: string) {
   var b = findBoard(name)!;
   var timer = b.family === "F4" ? "TIM1" : "TIM2";
   var g = b.gpio[0];
-  return { timer, request: timer + "_UP", port: 0, idr: g.base + g.idr, odr: g.base + g.odr, bsrr: g.base + g.bsrr, gpioEnr: b.rcc.base + g.enr, gpioBit: g.bit };
+  return { timer, request: timer + "_UP", port: 0, idr: g.base + g.idr, odr: g.base + g.odr, bsrr: g.base + g.bsrr, gpioEnr: b.rcc.base + g.enr, gpioBit: g.bit,
+    // F1 GPIO takes words only (RM0008 13.3.4: a narrow DMA write reaches every byte lane).
+    outWidth: b.family === "F1" ? 4 : 0 };
 }
 
 export interface ProviderCounts {

@@ -7,7 +7,12 @@ import { rig } from "./helpers";
 import { createEngine } from "../../firmware/index";
 
 function codeOf(fn: () => unknown): string {
-  try { fn(); } catch (e: any) { if (e && e.name === "DmaError") return e.code + " " + e.message; throw e; }
+  try { fn(); } catch (e: any) {
+    if (!e || e.name !== "DmaError") throw e;
+    // The message starts with the code (what Espruino prints of an uncaught Error).
+    assert.equal(e.message.indexOf(e.code + ": "), 0, e.message);
+    return e.code + " " + e.message.slice(e.code.length + 2);
+  }
   return "no error";
 }
 

@@ -107,7 +107,7 @@ for (const name of BOARDS) {
         var n = 128, hz = 10000;
         var pacer = pace(r.p, pz.timer, hz, name);
         var pc = r.prov.allocChan({ request: pacer.request });
-        r.prov.config(pc, { periphAddr: pz.odr, periphWidth: 2, memWidth: 2 });
+        r.prov.config(pc, { periphAddr: pz.odr, periphWidth: pz.outWidth || 2, memWidth: 2 });
         var buf = r.p.directAlloc(n * 2);
         var v16 = new Uint16Array(buf.buffer, buf.byteOffset, n);
         for (var i = 0; i < n; i++) v16[i] = 0x100 + i;
@@ -135,7 +135,7 @@ for (const name of BOARDS) {
       r.mcu.gpio[0].onOutput = (odr: number) => outs.push(odr & 0xff);
       var pacer = pace(r.p, pz.timer, 50000, name);
       var pc = r.prov.allocChan({ request: pacer.request });
-      r.prov.config(pc, { periphAddr: pz.odr });
+      r.prov.config(pc, { periphAddr: pz.odr, periphWidth: pz.outWidth || undefined });
       var bufs = [5, 9, 3].map((len, j) => { var b = r.p.directAlloc(len); for (var i = 0; i < len; i++) b[i] = j * 16 + i + 1; return b; });
       var hw = r.prov.prep(pc, { kind: "slave_sg", dir: "mem2dev", segments: bufs.map((b) => ({ addr: r.p.addressOf(b), len: b.length })) });
       assert.equal(hw.len, 17);
@@ -189,7 +189,7 @@ for (const name of BOARDS) {
       var n = 100, hz = 10000;
       var pacer = pace(r.p, pz.timer, hz, name);
       var pc = r.prov.allocChan({ request: pacer.request });
-      r.prov.config(pc, { periphAddr: pz.odr });
+      r.prov.config(pc, { periphAddr: pz.odr, periphWidth: pz.outWidth || undefined });
       var buf = r.p.directAlloc(n);
       for (var i = 0; i < n; i++) buf[i] = i + 1;
       var hw = r.prov.prep(pc, { kind: "slave_sg", dir: "mem2dev", segments: [{ addr: r.p.addressOf(buf), len: n }] });
@@ -219,7 +219,7 @@ for (const name of BOARDS) {
       var hz = 10000, ring = 40, per = 10;
       var pacer = pace(r.p, pz.timer, hz, name);
       var pc = r.prov.allocChan({ request: pacer.request });
-      r.prov.config(pc, { periphAddr: pz.odr });
+      r.prov.config(pc, { periphAddr: pz.odr, periphWidth: pz.outWidth || undefined });
       var buf = r.p.directAlloc(ring);
       for (var i = 0; i < ring; i++) buf[i] = i + 1;
       var hw = r.prov.prep(pc, { kind: "cyclic", dir: "mem2dev", segments: [{ addr: r.p.addressOf(buf), len: ring }], periodLen: per });

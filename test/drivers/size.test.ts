@@ -10,13 +10,14 @@
 // adds about 880 B (terser hoist_vars/hoist_funs, +28, so that no name is used before its
 // declaration on Espruino; setup({board}); alloc() that works for every n, with its errors);
 // issue 11's poll rework about 860 B (due-time schedule, back-off, one timer that is also the
-// completion task, allocation-free idle poll, scatter-gather segments timed from their chaining).
+// completion task, allocation-free idle poll, scatter-gather segments timed from their chaining);
+// issue 12 about 500 B (FIFO-mode residue and periods, packing-safe resume, F1 GPIO widths).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { driversOnlyBytes, bundleBytes } from "./size";
 
-var BUDGET = 5700;
-var BUNDLE_CEILING = 16600;
+var BUDGET = 6250;
+var BUNDLE_CEILING = 17000;
 
 test("the whole bundle stays within " + BUNDLE_CEILING + " minified bytes", async () => {
   var n = await bundleBytes();

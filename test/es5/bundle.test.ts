@@ -12,6 +12,7 @@ import { checkBundle } from "../../scripts/check-bundle";
 
 var BUNDLES = ["dist/espdma.js", "dist/espdma.min.js"];
 if (existsSync("firmware/agent/index.ts")) BUNDLES.push("dist/espdma-agent.js", "dist/espdma-agent.min.js");
+BUNDLES.push("dist/espdma-nrf52.js", "dist/espdma-nrf52.min.js");
 
 describe("bundle scan", () => {
   for (var f of BUNDLES) {

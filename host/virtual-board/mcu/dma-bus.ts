@@ -22,16 +22,30 @@ export interface DmaMaster {
   readonly name: string;
   /** F4 DMA1: the peripheral port reaches APB1 only. */
   readonly periphApb1Only: boolean;
+  /** F1: a byte or half-word write reaches an APB peripheral as a word with the data on every
+   * lane (RM0008 13.3.4, RM0041 9.3.4). */
+  readonly replicatesNarrowWrites?: boolean;
 }
 
 const APB1_START = 0x40000000, APB1_END = 0x40008000;
+/** F1 APB1 + APB2 (RM0008 3.3 table 3): 0x40000000-0x40017FFF; AHB starts at 0x40018000 (SDIO). */
+const F1_APB_END = 0x40018000;
 
 export class DmaBus {
   private flashBase: number;
   private flashEnd: number;
-  constructor(board: BoardDef, private mem: Memory, private map: AddressMap, private trace: Trace) {
+  /** F405/F407: DMA1's memory port has no path to the AHB1/APB peripherals (RM0090 figure 1,
+   * bus matrix; AN4031 2.1): there it gets a bus error. */
+  private dma1MemNoPeriph: boolean;
+  constructor(board: BoardDef, private mem: Memory, private map: AddressMap, private trace: Trace, private now: () => number) {
     this.flashBase = board.flash.base;
     this.flashEnd = board.flash.base + board.flash.size;
+    this.dma1MemNoPeriph = /^STM32F40[57]/.test(board.mcu);
+  }
+
+  private blocked(m: DmaMaster, periphPort: boolean, addr: number, size: number): boolean {
+    if (periphPort) return m.periphApb1Only && !(addr >= APB1_START && addr + size <= APB1_END);
+    return this.dma1MemNoPeriph && m.name === "DMA1" && inPeripheralSpace(addr);
   }
 
   /** The live heap block containing addr (its id), 0 if none. */
@@ -39,9 +53,16 @@ export class DmaBus {
     return this.mem.ownerAt(addr);
   }
 
+  /** A configuration the manual leaves undefined, met by a model: recorded as a violation
+   * (kind `dma_undefined`), the model then goes on as described where it is. */
+  undefinedConfig(source: string, addr: number, detail: string): void {
+    this.mem.record({ cycle: this.now(), source: source, addr: addr >>> 0, kind: "dma_undefined", detail: detail });
+    this.trace.push("dma_undefined", { source: source, detail: detail });
+  }
+
   read(m: DmaMaster, periphPort: boolean, addr: number, size: number): number {
     addr = addr >>> 0;
-    if (periphPort && m.periphApb1Only && !(addr >= APB1_START && addr + size <= APB1_END)) return -1;
+    if (this.blocked(m, periphPort, addr, size)) return -1;
     var r = this.mem.regionAt(addr);
     if (r) {
       if (!r.def.dma || !r.contains(addr + size - 1)) return -1;
@@ -65,7 +86,7 @@ export class DmaBus {
   /** `owner`: id of the heap block the transfer's destination started in (0: unknown). */
   write(m: DmaMaster, periphPort: boolean, addr: number, size: number, value: number, source: string, owner: number): boolean {
     addr = addr >>> 0;
-    if (periphPort && m.periphApb1Only && !(addr >= APB1_START && addr + size <= APB1_END)) return false;
+    if (this.blocked(m, periphPort, addr, size)) return false;
     var r = this.mem.regionAt(addr);
     if (r) {
       if (!r.def.dma || !r.contains(addr + size - 1)) return false;
@@ -76,6 +97,19 @@ export class DmaBus {
     if (p) {
       if (!p.clocked()) return true; // an unclocked peripheral ignores the write
       var off = addr - p.base;
+      if (size < 4 && m.replicatesNarrowWrites && addr < F1_APB_END) {
+        // "Addressing an AHB peripheral that does not support byte or halfword write
+        // operations" (RM0008 13.3.4, RM0041 9.3.4): the DMA puts the byte (half-word) on every
+        // lane of HWDATA, and the AHB/APB bridge turns any narrow write into a 32-bit APB write
+        // of that bus word at the word address: 0xB0 to offset 1 -> 0xB0B0B0B0 to offset 0.
+        // Every F1 APB peripheral sees it so; the manual names the bridge, not single
+        // peripherals. GPIO (RM0008 9.2: "must be accessed as 32-bit words") is where it bites:
+        // a byte to ODR also drives pins 8-15, a byte to BSRR also sets pins n+8.
+        var rep = size === 1 ? (value & 0xff) * 0x01010101 : (value & 0xffff) * 0x10001;
+        this.trace.push("byte_lanes_replicated", { master: m.name, addr: addr, size: size, value: value >>> 0, word: rep >>> 0 });
+        p.write32(off & ~3, rep >>> 0);
+        return true;
+      }
       if (size === 4) p.write32(off, value >>> 0);
       else {
         var sh = (off & 3) * 8, mask = size === 1 ? 0xff : 0xffff;

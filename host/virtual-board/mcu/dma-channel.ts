@@ -59,6 +59,8 @@ export class ChannelDma implements DmaEngine, DmaMaster {
   readonly base: number;
   readonly size = 0x400;
   readonly periphApb1Only = false;
+  /** RM0008 13.3.4: narrow writes to APB peripherals arrive on every byte lane (see DmaBus). */
+  readonly replicatesNarrowWrites = true;
   readyAt = 0;
   /** channels[0] is channel 1, as the manual numbers them. */
   readonly channels: Channel[] = [];

@@ -7,6 +7,7 @@ import type { DmaBus, DmaMaster } from "./dma-bus";
 import type { DmaEngine, DmaTiming } from "./dma-engine";
 import { changeFlags, FlagNames } from "./flags";
 import { arbitrate } from "./arbiter";
+import { FIFO_BYTES, StreamFifo } from "./dma-fifo";
 
 // ---- Register map (RM0090 10.5.11 table 48 register map) ----
 export const LISR = 0x00, HISR = 0x04, LIFCR = 0x08, HIFCR = 0x0c;
@@ -28,7 +29,7 @@ const CR_LIVE = CR_DMEIE | CR_TEIE | CR_HTIE | CR_TCIE;
 
 // SxFCR fields (RM0090 10.5.10): FTH[1:0], DMDIS, FS[2:0] (read-only), FEIE. Reset 0x21.
 export const FCR_DMDIS = 1 << 2, FCR_FEIE = 1 << 7;
-const FCR_RESET = 0x21, FS_EMPTY = 4 << 3;
+const FCR_RESET = 0x21;
 
 // Stream flags in their canonical 6-bit form (RM0090 10.5.1): bit 1 is reserved.
 export const FEIF = 1 << 0, DMEIF = 1 << 2, TEIF = 1 << 3, HTIF = 1 << 4, TCIF = 1 << 5;
@@ -79,6 +80,17 @@ class Stream {
   ownerP = 0;
   owner0 = 0;
   owner1 = 0;
+  // The FIFO path (RM0090 10.3.12): every transfer but peripheral-to-memory in direct mode
+  // goes through the FIFO; in direct mode memory-to-peripheral it holds the one preloaded item.
+  fifo = new StreamFifo();
+  buffered = false;
+  msize = 1;
+  /** FIFO threshold in bytes (FTH: 1/4 .. full, RM0090 10.5.10). */
+  threshold = FIFO_BYTES;
+  /** Memory side: bytes done in this lap, the buffer in use (DBM), bytes still to read (M2P). */
+  mOff = 0;
+  mCt = 0;
+  memLeft = 0;
   constructor(readonly index: number, readonly label: string) {}
   hasWork(): boolean {
     return this.active && (this.stopping || (this.ndtr > 0 && (this.m2m || this.pending > 0)));
@@ -143,7 +155,7 @@ export class StreamDma implements DmaEngine, DmaMaster {
       case 0x08: return s.par >>> 0;
       case 0x0c: return s.m0ar >>> 0;
       case 0x10: return s.m1ar >>> 0;
-      default: return (s.fcr & 0x87) | FS_EMPTY; // the FIFO model is write-through: always empty
+      default: return (s.fcr & 0x87) | (s.fifo.fs() << 3); // FS: the FIFO level (RM0090 10.5.10)
     }
   }
 
@@ -283,6 +295,12 @@ export class StreamDma implements DmaEngine, DmaMaster {
     s.dir = dir;
     s.direct = direct;
     s.psize = SIZES[(s.cr >>> CR_PSIZE_SHIFT) & 3];
+    s.msize = SIZES[(s.cr >>> CR_MSIZE_SHIFT) & 3];
+    s.buffered = !direct || dir === 1;
+    s.threshold = ((s.fcr & 3) + 1) * 4;
+    s.fifo.clear();
+    s.mOff = 0;
+    s.mCt = (s.cr & CR_CT) ? 1 : 0;
     s.pstep = (s.cr & CR_PINC) ? ((s.cr & CR_PINCOS) ? 4 : s.psize) : 0;
     // The FIFO packs/unpacks between PSIZE and MSIZE; the bytes reach memory in order, so the
     // memory pointer advances by the bytes moved per item (NDTR counts PSIZE items, 10.3.10).
@@ -292,6 +310,8 @@ export class StreamDma implements DmaEngine, DmaMaster {
     s.dbm = !m2m && (s.cr & CR_DBM) !== 0;
     if (s.ndtr === 0) s.ndtr = s.ndtrProgrammed; // reload on re-enable (RM0090 10.5.6)
     s.total = s.ndtr;
+    s.memLeft = s.circular ? Infinity : s.total * s.psize;
+    this.checkPacking(s);
     s.done = 0;
     s.htDone = false;
     s.pending = 0;
@@ -303,7 +323,23 @@ export class StreamDma implements DmaEngine, DmaMaster {
     s.active = true;
     s.stopping = false;
     this.ctx.trace.push("en", { source: s.label, value: 1, ndtr: s.ndtr });
+    // Memory to peripheral reads ahead as soon as EN is set (RM0090 10.3.12, AN4031 2.2.2).
+    if (s.dir === 1) this.fillUp(s);
     if (s.hasWork()) this.wake();
+  }
+
+  /** Packing rules of RM0090 10.3.11: the memory address aligned to MSIZE, the peripheral
+   * address to PSIZE, and, when PSIZE < MSIZE, NDT a multiple of MSIZE/PSIZE (table "Restriction
+   * on NDT versus PSIZE and MSIZE"; RM0368 9.3.11). The manual does not say what the controller
+   * does otherwise: the model goes on and records a `dma_undefined` violation, so a driver that
+   * programs it is caught. */
+  private checkPacking(s: Stream): void {
+    var why = "";
+    var mar = s.mCt ? s.m1ar : s.m0ar;
+    if (mar % s.msize) why = "M" + s.mCt + "AR 0x" + (mar >>> 0).toString(16) + " not aligned to MSIZE " + s.msize;
+    else if (s.par % s.psize) why = "PAR 0x" + (s.par >>> 0).toString(16) + " not aligned to PSIZE " + s.psize;
+    else if (s.psize < s.msize && s.total % (s.msize / s.psize)) why = "NDT " + s.total + " not a multiple of MSIZE/PSIZE " + s.msize / s.psize;
+    if (why) this.bus.undefinedConfig(s.label, mar, why + " (RM0090 10.3.11)");
   }
 
   // ---------------------------------------------------------------- flags
@@ -363,14 +399,17 @@ export class StreamDma implements DmaEngine, DmaMaster {
     this.readyAt = this.ctx.now() + this.timing.itemCycles;
     if (s.stopping) {
       // The item in progress when EN was cleared completes, then the stream stops and TCIF
-      // is set (RM0090 10.3.14 "DMA transfer suspension", 10.5.5 EN).
+      // is set (RM0090 10.3.14 "DMA transfer suspension", 10.5.5 EN). Peripheral-to-memory and
+      // memory-to-memory, what is left in the FIFO is flushed to memory first (10.3.12 "FIFO
+      // flush"); memory-to-peripheral, the bytes read ahead are dropped (the flush is for those
+      // two directions only; NDTR counts what reached the peripheral).
       if (s.ndtr > 0 && (s.m2m || s.pending > 0)) this.item(s);
       if (s.active) {
-        s.active = false;
-        s.stopping = false;
-        s.pending = 0;
-        this.setFlags(s, TCIF);
-        this.ctx.trace.push("en", { source: s.label, value: 0, ndtr: s.ndtr, why: "disabled" });
+        if (s.buffered && s.dir !== 1) this.drain(s, s.fifo.level);
+        if (s.active) {
+          this.setFlags(s, TCIF);
+          this.stopped(s, "disabled");
+        }
       }
       return true;
     }
@@ -393,18 +432,44 @@ export class StreamDma implements DmaEngine, DmaMaster {
     return arbitrate(this.streams, (s) => s.active && !s.stopping && !s.m2m && s.pending > 0 && s.ndtr > 0);
   }
 
-
-  /** Move one data item (PSIZE bytes). */
+  /** Move one data item (PSIZE bytes) on the peripheral side. */
   private item(s: Stream): void {
-    var fromPeriph = s.dir !== 1; // P2M and M2M read on the peripheral port
-    var src = fromPeriph ? s.pPtr : s.mPtr, dst = fromPeriph ? s.mPtr : s.pPtr;
-    var v = this.bus.read(this, fromPeriph, src, s.psize);
+    if (!s.buffered) return this.directItem(s);
+    var v: number;
+    if (s.dir !== 1) {
+      // P2M, M2M: into the FIFO. When its level reaches the threshold, that much goes to memory
+      // (RM0090 10.3.12 "FIFO threshold"). The model drains in the same bus slot; on the chip it
+      // follows within a few cycles. So between two slots the FIFO holds under FTH bytes.
+      v = this.bus.read(this, true, s.pPtr, s.psize);
+      if (v < 0) return this.transferError(s, s.pPtr, "bus error reading");
+      s.fifo.push(v, s.psize);
+    } else {
+      // M2P: from the bytes read ahead (fillUp keeps at least one item there).
+      v = s.fifo.pop(s.psize).value;
+      if (!this.bus.write(this, true, s.pPtr, s.psize, v, s.label, s.ownerP)) return this.transferError(s, s.pPtr, "bus error writing");
+    }
+    if (this.traceItems) this.ctx.trace.push("item", { source: s.label, periph: s.pPtr, value: v, fifo: s.fifo.level });
+    s.pPtr += s.pstep;
+    if (s.dir !== 1 && s.fifo.level >= s.threshold) this.drain(s, s.threshold);
+    if (s.active) this.counted(s);
+    if (s.active && s.dir === 1) this.fillUp(s);
+  }
+
+  /** Direct mode, peripheral to memory: each item goes straight to memory (RM0090 10.3.11). */
+  private directItem(s: Stream): void {
+    var src = s.pPtr, dst = s.mPtr;
+    var v = this.bus.read(this, true, src, s.psize);
     if (v < 0) return this.transferError(s, src, "bus error reading");
-    var owner = fromPeriph ? ((s.cr & CR_CT) ? s.owner1 : s.owner0) : s.ownerP;
-    if (!this.bus.write(this, !fromPeriph, dst, s.psize, v, s.label, owner)) return this.transferError(s, dst, "bus error writing");
+    var owner = (s.cr & CR_CT) ? s.owner1 : s.owner0;
+    if (!this.bus.write(this, false, dst, s.psize, v, s.label, owner)) return this.transferError(s, dst, "bus error writing");
     if (this.traceItems) this.ctx.trace.push("item", { source: s.label, src: src, dst: dst, value: v });
     s.pPtr += s.pstep;
     s.mPtr += s.mstep;
+    this.counted(s);
+  }
+
+  /** NDTR, HT and TC after a peripheral-side item (RM0090 10.3.10: NDTR counts PSIZE items). */
+  private counted(s: Stream): void {
     s.ndtr--;
     s.done++;
     if (!s.htDone && s.done * 2 >= s.total) {
@@ -412,7 +477,6 @@ export class StreamDma implements DmaEngine, DmaMaster {
       this.setFlags(s, HTIF); // half transfer event (RM0090 10.4, table 44)
     }
     if (s.ndtr > 0) return;
-    this.setFlags(s, TCIF);
     if (s.dbm) {
       // Double buffer: switch CT and continue on the other memory (RM0090 10.3.9).
       s.cr ^= CR_CT;
@@ -420,6 +484,8 @@ export class StreamDma implements DmaEngine, DmaMaster {
     }
     if (s.circular) {
       // Circular: NDTR reloads with the programmed value, pointers restart (RM0090 10.3.8).
+      // The FIFO is not flushed at the end of a lap: bytes of it may still be in the FIFO.
+      this.setFlags(s, TCIF);
       s.ndtr = s.total = s.ndtrProgrammed;
       s.done = 0;
       s.htDone = false;
@@ -427,22 +493,68 @@ export class StreamDma implements DmaEngine, DmaMaster {
       s.mPtr = (s.cr & CR_CT) ? s.m1ar : s.m0ar;
       return;
     }
-    // End of transfer: EN cleared by hardware (RM0090 10.5.5 EN).
+    // End of transfer: what is left in the FIFO goes to memory first, then TCIF is set and EN
+    // cleared by hardware (RM0090 10.3.12 "FIFO flush", 10.5.5 EN).
+    if (s.buffered && s.dir !== 1) this.drain(s, s.fifo.level);
+    if (!s.active) return;
+    this.setFlags(s, TCIF);
+    this.stopped(s, "complete");
+  }
+
+  /** The memory address of the memory side's next access. */
+  private memAddr(s: Stream): number {
+    return ((s.mCt ? s.m1ar : s.m0ar) + ((s.cr & CR_MINC) ? s.mOff : 0)) >>> 0;
+  }
+
+  private memAdvance(s: Stream, n: number): void {
+    s.mOff += n;
+    if (s.mOff < s.ndtrProgrammed * s.psize || !s.circular) return;
+    s.mOff = 0; // the memory side wraps at its own pace, behind (P2M) or ahead (M2P) of NDTR
+    if (s.dbm) s.mCt ^= 1;
+  }
+
+  /** Write `n` bytes from the FIFO to memory, one MSIZE access each. With fewer bytes left than
+   * MSIZE (a flush) the last access is still MSIZE wide: its last bytes are undesired (RM0090
+   * 10.3.12 "FIFO flush": software finds the good data from NDTR). */
+  private drain(s: Stream, n: number): void {
+    while (n > 0 && s.fifo.level > 0) {
+      var addr = this.memAddr(s), p = s.fifo.pop(s.msize);
+      if (p.valid < s.msize) this.ctx.trace.push("fifo_undesired_bytes", { source: s.label, addr: addr, valid: p.valid, size: s.msize });
+      if (!this.bus.write(this, false, addr, s.msize, p.value, s.label, s.mCt ? s.owner1 : s.owner0)) return this.transferError(s, addr, "bus error writing");
+      if (this.traceItems) this.ctx.trace.push("fifo_drain", { source: s.label, dst: addr, value: p.value, fifo: s.fifo.level });
+      this.memAdvance(s, s.msize);
+      n -= s.msize;
+    }
+  }
+
+  /** Memory to peripheral: read ahead. Direct mode preloads one item; FIFO mode keeps the FIFO
+   * filled (RM0090 10.3.12; AN4031 2.2.2). The model reads as far ahead as the FIFO allows, at
+   * once: the most a client's late refill can lose. */
+  private fillUp(s: Stream): void {
+    var cap = s.direct ? s.psize : FIFO_BYTES;
+    while (s.memLeft >= s.msize && cap - s.fifo.level >= s.msize) {
+      var addr = this.memAddr(s), v = this.bus.read(this, false, addr, s.msize);
+      if (v < 0) return this.transferError(s, addr, "bus error reading");
+      s.fifo.push(v, s.msize);
+      if (this.traceItems) this.ctx.trace.push("fifo_fill", { source: s.label, src: addr, value: v, fifo: s.fifo.level });
+      this.memAdvance(s, s.msize);
+      s.memLeft -= s.msize;
+    }
+  }
+
+  /** EN reads 0 (the flags are the caller's). */
+  private stopped(s: Stream, why: string): void {
     s.active = false;
     s.stopping = false;
     s.pending = 0;
-    this.ctx.trace.push("en", { source: s.label, value: 0, ndtr: 0, why: "complete" });
+    s.fifo.clear();
+    this.ctx.trace.push("en", { source: s.label, value: 0, ndtr: s.ndtr, why: why });
   }
 
   /** Bus error: TEIF set and EN cleared by hardware (RM0090 10.3.18). */
   private transferError(s: Stream, addr: number, why: string): void {
     this.ctx.trace.push("bus_error", { source: s.label, addr: addr >>> 0, why: why });
     this.setFlags(s, TEIF);
-    if (s.active) {
-      s.active = false;
-      s.stopping = false;
-      s.pending = 0;
-      this.ctx.trace.push("en", { source: s.label, value: 0, ndtr: s.ndtr, why: "transfer error" });
-    }
+    if (s.active) this.stopped(s, "transfer error");
   }
 }

@@ -16,12 +16,15 @@ import { Scheduler } from "./scheduler";
 import { DbgMcu, SysInfo } from "./sysinfo";
 import { Timer } from "./timer";
 import { Trace, traceHash } from "./trace";
+import { createEasyDma, EasyDma, Nrf52Faults } from "./nrf52/index";
 
 export interface VirtualMcuOptions extends McuOptions {
   /** Cycles per CPU access (default: 10 us of the board's clock). */
   cpuAccessCycles?: number;
   /** Record every DMA data item in the trace (off by default). */
   traceItems?: boolean;
+  /** nRF52: fault modes of the EasyDMA models (nrf52/easydma.ts). */
+  nrf52Faults?: Nrf52Faults;
 }
 
 export class VirtualMcu implements Mcu {
@@ -35,6 +38,8 @@ export class VirtualMcu implements Mcu {
   readonly dma: DmaEngine[] = [];
   readonly timers: Timer[] = [];
   readonly gpio: GpioPort[] = [];
+  /** nRF52: the EasyDMA peripherals, by name ("SAADC", "SPIM2"); also in `dma`. */
+  readonly easydma: { [name: string]: EasyDma } = {};
   readonly dmaBus: DmaBus;
   traceBus: boolean;
   private _cycles = 0;
@@ -57,9 +62,11 @@ export class VirtualMcu implements Mcu {
     };
     this.memory = new Memory(board, this.tracer, this.ctx.now);
     this.heap = new HeapImpl(this.memory, board);
-    this.dmaBus = new DmaBus(board, this.memory, this.map, this.tracer);
+    this.dmaBus = new DmaBus(board, this.memory, this.map, this.tracer, this.ctx.now);
     this.rcc = new Rcc(board, this.ctx);
-    this.map.add(this.rcc);
+    // nRF52: no RCC (clocks start on demand) and no DMA controller: EasyDMA peripherals instead.
+    if (board.nrf52) this.addNrf52(opts.nrf52Faults);
+    else this.map.add(this.rcc);
     for (var d of board.dma) {
       var e: DmaEngine = d.kind === "stream"
         ? new StreamDma(d, this.ctx, this.dmaBus, this.scheduler.timing, board.rcc.dmaEnr)
@@ -81,6 +88,19 @@ export class VirtualMcu implements Mcu {
     this.wireResets();
     this.map.add(new SysInfo(board));
     this.map.add(new DbgMcu(board));
+  }
+
+  private addNrf52(faults?: Nrf52Faults): void {
+    var b = this.board, n = b.nrf52!;
+    // Defaults: the anomalies the part has, and the PS's worst case for UARTE trailing bytes.
+    var f: Nrf52Faults = { saadcCalibrationSample: n.part === "nRF52832", i2sPtrupdAfterStop: true, uarteTrailingBytes: 4, ...faults };
+    var env = { ctx: this.ctx, mem: this.memory, part: n.part, cpuHz: b.cpuHz, faults: f, latencyCycles: this.scheduler.timing.latencyCycles };
+    for (var d of n.peripherals) {
+      var m = createEasyDma(d, env);
+      this.easydma[d.name] = m;
+      this.dma.push(m);
+      this.map.add(m);
+    }
   }
 
   /** RCC reset registers: on the F4 each xxxRSTR sits 0x20 below its xxxENR (AHB1RSTR 0x10,

@@ -217,7 +217,8 @@ export class Memory {
     this.record(v);
   }
 
-  private record(v: Violation): void {
+  /** Record a violation found by a model (a DMA configuration the manual leaves undefined). */
+  record(v: Violation): void {
     if (this.violations.length < this.violationLimit) this.violations.push(v);
     else this.violationsDropped++;
     this.trace.push("violation", { source: v.source, addr: v.addr, kind: v.kind });

@@ -1,7 +1,8 @@
 // Espruino's REPL on a byte stream (jsinteractive.c): `>` prompt, echo of typed characters,
 // a line that contains DLE (0x10) is neither echoed nor answered with `=value`, Ctrl-C (0x03)
-// interrupts code still running a SysTick after it arrived (on receipt, on any transport) and
-// clears the input line, input continues on `:` lines until its brackets balance, results
+// interrupts code still running a SysTick after it arrived (on receipt: code that is already
+// running sees it only from a transport on another thread, see transports/) and clears the
+// input line, input continues on `:` lines until its brackets balance, results
 // print as `=value`, and XOFF (0x13) / XON (0x11) go out as the input buffer fills and drains
 // (jsdevices.c: XOFF above 6/8 of the buffer, XON below 3/8). Timers run between input lines.
 
@@ -19,7 +20,8 @@ export interface ReplOptions {
    * UART without flow control does (Espruino sets JSERR_RX_FIFO_FULL). Default "stall". */
   overflow?: "stall" | "drop";
   /** "fast": simulated time jumps to the next timer; "realtime": timers wait for the wall
-   * clock (serving a human or the espruino CLI). Default "fast". */
+   * clock (serving a human or the espruino CLI). It is the event loop's clock that decides
+   * (createVirtualBoard gives a "realtime" pace a realtime clock). Default "fast". */
   pace?: "fast" | "realtime";
   /** Simulated ms run per host tick while timers are pending (fast pace). Default 1000. */
   sliceMs?: number;
@@ -66,8 +68,6 @@ export class Repl {
   private listeners: OutputListener[] = [];
   private faults: ReplFaults = {};
   private prng = new Prng(1);
-  private wallStart = Date.now();
-  private simStart = 0;
   private pumpTimer: NodeJS.Timeout | null = null;
   readonly size: number;
   readonly highWater: number;
@@ -80,7 +80,6 @@ export class Repl {
     this.size = opts.inputBuffer ?? 256;
     this.highWater = Math.floor((this.size * 6) / 8);
     this.lowWater = Math.floor((this.size * 3) / 8);
-    this.simStart = runtime.loop.now();
   }
 
   // ------------------------------------------------------------------ wiring
@@ -235,16 +234,14 @@ export class Repl {
     if (this.pendingIn()) this.schedule();
   }
 
-  /** Run timers: in fast pace a slice of simulated time per tick, in realtime as the wall clock allows. */
+  /** Run timers: in fast pace a slice of simulated time per tick; on a realtime clock those
+   * the wall clock has reached, then wait on a host timer for the next one. */
   private pump(): void {
     var loop = this.runtime.loop;
-    if (this.opts.pace === "realtime") {
-      var wallNow = this.simStart + (Date.now() - this.wallStart);
-      if (loop.now() < wallNow && this.line === "" && !this.pendingIn()) loop.advanceTo(wallNow);
-      loop.runUntil(Math.max(loop.now(), wallNow));
-      if (loop.pending() && !this.pumpTimer) {
-        var wait = Math.max(1, Math.min(1000, loop.nextDue() - wallNow));
-        this.pumpTimer = setTimeout(() => { this.pumpTimer = null; if (!this.processing) this.tick(); }, wait);
+    if (loop.clock === "realtime") {
+      var wait = loop.runDue();
+      if (wait !== Infinity && !this.pumpTimer) {
+        this.pumpTimer = setTimeout(() => { this.pumpTimer = null; if (!this.processing) this.tick(); }, Math.max(1, Math.min(1000, wait)));
       }
       return;
     }

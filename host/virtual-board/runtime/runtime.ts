@@ -42,6 +42,8 @@ export type EvalResult = { ok: true; value: unknown } | { ok: false; error: unkn
 
 /** Thrown through sandbox code by peek/poke/getTime once an interrupt is pending. */
 const INTERRUPT = { espdmaInterrupt: true };
+/** Calls f(a...) in a context of its own (invokeInterruptible). */
+const CALL = new vm.Script("f.apply(undefined, a)", { filename: "timer" });
 
 interface Pending { kind: "reset" | "load" | "save"; arg?: unknown }
 
@@ -127,7 +129,8 @@ export class Runtime {
     this.flat = new FlatBuffers(opts.mcu.heap);
     this.layout = varLayout(opts.mcu.board.espruino.vars);
     this.flash = opts.flash ?? new FlashFiles(Math.min(opts.mcu.board.flash.size / 4, 128 * 1024));
-    this.loop.onError = (e) => this.reportUncaught(e, false, true);
+    this.loop.onError = (e, timer) => this.reportTimerError(e, timer);
+    this.loop.isInterrupt = (e) => e === INTERRUPT || isTimeout(e);
     this.loop.afterCallback = () => { this.interruptFlag = false; this.dropIifes(); this.checkRejections(); this.reportErrorFlags(); };
     this.createContext();
   }
@@ -168,7 +171,7 @@ export class Runtime {
       this.collect();
     }
     try {
-      var value = vm.runInContext(rw.code, this.context, { filename: name, timeout: this.timeoutMs, displayErrors: false });
+      var value = this.busy(() => vm.runInContext(rw.code, this.context, { filename: name, timeout: this.timeoutMs, displayErrors: false, breakOnSigint: this.sigintBreak }));
       if (held) this.mcu.heap.free(held);
       this.checkRejections();
       return { ok: true, value };
@@ -195,6 +198,52 @@ export class Runtime {
     this.interruptFlag = true;
     this.loop.interrupt();
   }
+
+  /** An error out of a timer callback, printed as Espruino's idle loop does (jsinteractive.c:
+   * jsiCheckErrors; an interval whose callback was interrupted is removed, with jsError's line
+   * and the CALLBACK error flag; measured on 2v29). */
+  private reportTimerError(e: unknown, timer?: { interval: boolean; removed: boolean }): void {
+    if (!timer || !(e === INTERRUPT || isTimeout(e))) { this.reportUncaught(e); return; }
+    this.out((timer.removed ? "ERROR: Ctrl-C while processing interval - removing it.\r\n" : "") +
+      "Execution Interrupted during event processing.\r\n" +
+      (timer.removed ? "New interpreter error: CALLBACK\r\n" : ""));
+  }
+
+  // ------------------------------------------------------------------ Ctrl-C from another thread
+
+  /** Set by setInterruptSource(): evaluations and timer callbacks run with breakOnSigint, so
+   * the thread that reads the console can stop a loop that touches nothing (no peek, poke or
+   * getTime to poll the flag) by raising SIGINT (see transports/interrupt.ts). */
+  private sigintBreak = false;
+
+  /** Run sandbox code with the "busy" word (shared[1]) raised: the console thread only sends
+   * SIGINT while it is up. */
+  private busy<T>(f: () => T): T {
+    var sh = this.shared;
+    if (!sh || sh.length < 2) return f();
+    Atomics.store(sh, 1, 1);
+    try { return f(); } catch (e: any) {
+      if (e && e.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED") {
+        // This Ctrl-C is used up, and so is the SIGINT that delivered it.
+        Atomics.store(sh, 0, 0);
+        if (sh.length > 2) Atomics.store(sh, 2, 0);
+      }
+      throw e;
+    } finally {
+      Atomics.store(sh, 1, 0);
+    }
+  }
+
+  /** A timer callback called through a script, so breakOnSigint (and the watchdog) reach it. */
+  private invokeInterruptible(fn: (...a: any[]) => void, args: any[]): void {
+    var c = this.callContext || (this.callContext = vm.createContext({ f: null, a: null }));
+    c.f = fn;
+    c.a = args;
+    try {
+      this.busy(() => CALL.runInContext(c, { breakOnSigint: true, timeout: this.timeoutMs, displayErrors: false }));
+    } finally { c.f = c.a = null; }
+  }
+  private callContext: any = null;
 
   /** Print an uncaught error as Espruino does; returns the text. */
   reportUncaught(e: unknown, silent = false, inEvent = false): string {
@@ -421,6 +470,8 @@ export class Runtime {
   /** A flag another thread raises on Ctrl-C (the TCP worker): polled with the others. */
   setInterruptSource(flag: Int32Array): void {
     this.shared = flag;
+    this.sigintBreak = true;
+    this.loop.invoke = (fn, args) => this.invokeInterruptible(fn, args);
   }
 
   /** A Ctrl-C byte arrived on the console (any transport), as Espruino's receive interrupt
@@ -821,8 +872,9 @@ function toSandbox(ctx: vm.Context, v: unknown): any {
   return vm.runInContext("(" + JSON.stringify(v) + ")", ctx);
 }
 
+/** The watchdog stopped the code (20 s), or a SIGINT did (breakOnSigint: a Ctrl-C). */
 function isTimeout(e: any): boolean {
-  return !!e && e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT";
+  return !!e && (e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT" || e.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED");
 }
 
 /** E.getSizeOf: variable blocks, as Espruino counts them for data (test/conformance/golden/

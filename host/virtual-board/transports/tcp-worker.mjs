@@ -1,9 +1,10 @@
 // The TCP side of serveTcp, in a worker thread: it keeps reading sockets while the board's
 // main thread is busy running JavaScript, so a Ctrl-C (0x03) from the client can interrupt that
-// code at once through a shared flag, as Espruino's receive interrupt does. Plain ESM (no
-// TypeScript) so the worker starts without a loader.
+// code through the shared control block (interrupt-raise.mjs), as Espruino's receive interrupt
+// does. Plain ESM (no TypeScript) so the worker starts without a loader.
 import { parentPort, workerData } from "node:worker_threads";
 import net from "node:net";
+import { raiseCtrlC } from "./interrupt-raise.mjs";
 
 const flag = new Int32Array(workerData.interrupt);
 const sockets = new Set();
@@ -11,7 +12,7 @@ const server = net.createServer((sock) => {
   sockets.add(sock);
   sock.setNoDelay(true);
   sock.on("data", (d) => {
-    if (d.includes(3)) Atomics.store(flag, 0, 1);
+    if (d.includes(3)) raiseCtrlC(flag);
     parentPort.postMessage({ t: "in", d });
   });
   const drop = () => sockets.delete(sock);

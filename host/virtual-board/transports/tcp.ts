@@ -4,6 +4,7 @@
 import net from "node:net";
 import { Worker } from "node:worker_threads";
 import type { Repl } from "../repl/repl";
+import { createInterruptBlock, releaseInterruptBlock } from "./interrupt";
 
 export interface TcpServer {
   readonly address: { host: string; port: number };
@@ -39,11 +40,12 @@ export function listenTcp(repl: Repl, host = "127.0.0.1", port = 0): Promise<Tcp
 }
 
 /** Like listenTcp, but the sockets live in a worker thread, so a Ctrl-C from a client
- * interrupts JavaScript that keeps the board busy (at its next peek/poke/getTime): the worker
- * raises `interrupt[0]`, which the runtime polls. */
+ * interrupts JavaScript that keeps the board busy: at its next peek/poke/getTime (the worker
+ * raises the control block's flag, which the runtime polls), or, for a loop that touches
+ * nothing, by SIGINT (interrupt-raise.mjs). */
 export function listenTcpInterruptible(repl: Repl, host = "127.0.0.1", port = 0): Promise<TcpServer> {
-  var shared = new SharedArrayBuffer(4);
-  var flag = new Int32Array(shared);
+  var flag = createInterruptBlock();
+  var shared = flag.buffer;
   repl.runtime.setInterruptSource(flag);
   var worker = new Worker(new URL("./tcp-worker.mjs", import.meta.url), { workerData: { host, port, interrupt: shared } });
   var off = repl.onOutput((b) => worker.postMessage({ t: "out", d: b }));
@@ -52,7 +54,7 @@ export function listenTcpInterruptible(repl: Repl, host = "127.0.0.1", port = 0)
     worker.on("error", reject);
     worker.on("message", (m: any) => {
       if (m.t === "in") repl.receive(Buffer.from(m.d));
-      else if (m.t === "error") { off(); worker.terminate(); reject(Object.assign(new Error(m.message), { code: m.code })); }
+      else if (m.t === "error") { off(); releaseInterruptBlock(flag); worker.terminate(); reject(Object.assign(new Error(m.message), { code: m.code })); }
       else if (m.t === "closed" && closed) closed();
       else if (m.t === "listening") {
         resolve({
@@ -60,7 +62,7 @@ export function listenTcpInterruptible(repl: Repl, host = "127.0.0.1", port = 0)
           address: { host: m.host, port: m.port },
           close: () => new Promise<void>((res) => {
             off();
-            closed = () => { worker.terminate().then(() => res()); };
+            closed = () => { releaseInterruptBlock(flag); worker.terminate().then(() => res()); };
             worker.postMessage({ t: "close" });
           }),
         });

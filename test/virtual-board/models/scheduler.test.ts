@@ -227,7 +227,9 @@ describe("step mode: latched requests are served once each at the next update (r
     m.write32(base + f1.CPAR(ch), 0x4001080c);
     m.write32(base + f1.CMAR(ch), buf.addr);
     m.write32(base + f1.CNDTR(ch), 4);
-    m.write32(base + f1.CCR(ch), f1.CCR_DIR | f1.CCR_MINC | f1.CCR_CIRC | f1.CCR_EN);
+    // PSIZE word, MSIZE byte: each byte is zero-extended to a word (RM0008 table 76); GPIO
+    // takes words only (a byte write would appear on every lane, RM0008 13.3.4).
+    m.write32(base + f1.CCR(ch), (2 << f1.CCR_PSIZE_SHIFT) | f1.CCR_DIR | f1.CCR_MINC | f1.CCR_CIRC | f1.CCR_EN);
     m.scheduler.next = () => 0;
     m.write32(TIM2, 1);
     m.advance(720 * 6 + 360);
