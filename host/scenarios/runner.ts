@@ -6,6 +6,7 @@ import { findBoard } from "../../boards/index";
 import type { BoardDef } from "../../boards/types";
 import { openLink, LinkTarget, OpenedLink } from "../link/open";
 import { LinkError } from "../link/transport";
+import { crc32 } from "../link/crc32";
 import { Frame, RunCollector } from "../link/frame";
 import { Prng } from "../virtual-board/mcu/prng";
 import { scenarios as all, findScenario } from "./catalog";
@@ -98,13 +99,23 @@ function fitsAsText(code: string, board: BoardDef): boolean {
 /** Write the code to Storage in pieces and run it from there, as a flashed board runs the
  * driver: its functions' code then stays in flash. */
 async function loadViaStorage(c: OpenedLink["client"], code: string, o: RunOptions): Promise<void> {
-  var piece = 1024, s = 'require("Storage")';
-  for (var at = 0; at < code.length; at += piece) {
-    var part = JSON.stringify(code.slice(at, at + piece));
-    await c.eval(s + ".write(" + JSON.stringify(RUN_FILE) + "," + part + "," + at + (at === 0 ? "," + code.length : "") + ")", undefined, "writing the driver and agent to Storage");
-    o.onUpload?.(Math.min(at + piece, code.length), code.length);
+  var piece = 1024, s = 'require("Storage")', f = JSON.stringify(RUN_FILE);
+  try {
+    for (var at = 0; at < code.length; at += piece) {
+      var part = JSON.stringify(code.slice(at, at + piece));
+      await c.eval(s + ".write(" + f + "," + part + "," + at + (at === 0 ? "," + code.length : "") + ")", undefined, "writing the driver and agent to Storage");
+      o.onUpload?.(Math.min(at + piece, code.length), code.length);
+    }
+    // A damaged piece can still be valid JavaScript: compare the file's CRC before running it.
+    var crc: number = await c.eval("E.CRC32(" + s + ".read(" + f + "))", undefined, "checking the driver and agent in Storage");
+    if (crc !== crc32(code)) throw new LinkError("The driver and agent arrived damaged in Storage (CRC " + crc + ", expected " + crc32(code) + ")", "EUPLOAD");
+  } catch (e: any) {
+    // Noise on the line garbles a command or its data: worth one more upload (see prepare).
+    if (e.code === "ECLOSED" || e.code === "ERESET") throw e;
+    e.noise = true;
+    throw e;
   }
-  await c.eval("eval(" + s + ".read(" + JSON.stringify(RUN_FILE) + ")),1", 10000, "running the driver and agent from Storage");
+  await c.eval("eval(" + s + ".read(" + f + ")),1", 10000, "running the driver and agent from Storage");
 }
 
 /** Send the code and check that both globals exist. */
