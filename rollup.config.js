@@ -48,7 +48,10 @@ function bundle(input, base, name, head, footer) {
 
 const nrfBanner = "/* espdma-nrf52: DMA driver for Espruino's nRF52 boards (ES5 bundle) */";
 // The nRF52 boards get their own bundle (firmware/index-nrf52.ts says why); global `espdma` too.
-const builds = [bundle("firmware/index.ts", "espdma", "espdma", banner, register("espdma")), bundle("firmware/index-nrf52.ts", "espdma-nrf52", "espdma", nrfBanner, register("espdma"))];
+const builds = [
+  bundle("firmware/index.ts", "espdma", "espdma", banner, register("espdma")),
+  bundle("firmware/index-nrf52.ts", "espdma-nrf52", "espdma", nrfBanner, register("espdma")),
+];
 if (existsSync("firmware/agent/index.ts")) builds.push(bundle("firmware/agent/index.ts", "espdma-agent", "espdmaAgent", agentBanner));
 
 export default builds;

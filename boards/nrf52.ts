@@ -1,7 +1,7 @@
 import type { BoardDef, EasyDmaDef } from "./types";
 
-// Shared by the nRF52 boards. Base addresses: nRF52832 PS v1.4 section 6 (memory map) and
-// nRF52840 PS v1.7 section 4.2.4 (instantiation table), the same as Nordic's MDK headers
+// Shared by the nRF52 boards. Base addresses: nRF52832 PS v1.4 and nRF52840 PS v1.7 (memory map,
+// instantiation table), the same as Nordic's MDK headers
 // (nrf52.h / nrf52840.h, NRF_xxx_BASE). Several peripherals share one base (SPIM0/TWIM0/SPI0 at
 // 0x40003000, SPIM1/TWIM1 at 0x40004000, UARTE0/UART0 at 0x40002000), and one ENABLE register
 // at base + 0x500 says which of them, if any, is on.
@@ -34,7 +34,7 @@ export function nrf52832Peripherals(): EasyDmaDef[] {
   return common();
 }
 
-/** The nRF52840 adds UARTE1, SPIM3 and PWM3 (PS v1.7 4.2.4). */
+/** The nRF52840 adds UARTE1, SPIM3 and PWM3 (PS v1.7 instantiation table). */
 export function nrf52840Peripherals(): EasyDmaDef[] {
   return common().concat([
     { name: "UARTE1", kind: "UARTE", base: 0x40028000, espruino: "Serial2" },
@@ -44,7 +44,7 @@ export function nrf52840Peripherals(): EasyDmaDef[] {
 }
 
 /** An nRF52 board: no DMA controller, no timers or GPIO models of the STM32 kind. Data RAM
- * (the only memory EasyDMA reaches, PS v1.4 15.1 / v1.7 6.2.1: elsewhere "may result in
+ * (the only memory EasyDMA reaches, PS v1.4 / v1.7, EasyDMA chapter: elsewhere "may result in
  * HardFault or RAM corruption") starts at 0x20000000: 64 KB on the 52832, 256 KB on the 52840.
  * Flash from 0. HFCLK 64 MHz. Variable block size: 13 bytes from 2,048 variables, 14 from 8,192
  * (espruino-compat.md). */

@@ -42,5 +42,4 @@ export function dump(): string {
   return defaultEngine().dump();
 }
 
-// require("espdma") is registered by the build, after the bundle (rollup.config.js): Espruino's
-// Modules.addCached evaluates the module's source at once, so the global must exist by then.
+// require("espdma") is registered by the build, after the bundle (rollup.config.js).

@@ -40,13 +40,13 @@ var BASES: any = {
 
 // Per kind and direction: [start task, stop task, started event, end event, stopped event,
 // PTR register (MAXCNT +4, AMOUNT +8), bytes per item, ENABLE value, chaining SHORTS bit or -1,
-// MAXCNT mask on the nRF52832, on the nRF52840]. SAADC: PS v1.4 37.10 (RESULT.MAXCNT 15 bits,
-// 16-bit results). UARTE RX/TX: 35.9 (ENABLE 8; MAXCNT 8 bits / 16 bits on the 52840;
-// ENDRX_STARTRX bit 5). SPIM: 31.8 (ENABLE 7). SPIM does not chain with END_START: as the
+// MAXCNT mask on the nRF52832, on the nRF52840]. SAADC (RESULT.MAXCNT 15 bits,
+// 16-bit results). UARTE RX/TX (ENABLE 8; MAXCNT 8 bits / 16 bits on the 52840;
+// ENDRX_STARTRX bit 5). SPIM (ENABLE 7). SPIM does not chain with END_START: as the
 // master it clocks the bus, so a gap between buffers loses nothing, while the shortcut would
 // restart a short buffer with the old pointer before an interpreted poke32 can write the next
-// one (30 bytes at 8 MHz take 30 us, about three register accesses). PWM: 45.6 (SEQ[0], CNT 15 bits of 16-bit values). I2S:
-// 41.6 (RXD.PTR 0x538, TXD.PTR 0x540, MAXCNT 0x550 in 32-bit words, 14 bits; PTRUPD is both
+// one (30 bytes at 8 MHz take 30 us, about three register accesses). PWM (SEQ[0], CNT 15 bits of 16-bit values). I2S
+// (RXD.PTR 0x538, TXD.PTR 0x540, MAXCNT 0x550 in 32-bit words, 14 bits; PTRUPD is both
 // "started" and "ended").
 var KINDS: any = {
   SAADC: [0, 8, 0x100, 0x104, 0x114, 0x62c, 2, 1, -1, 0x7fff, 0x7fff],
@@ -136,16 +136,17 @@ export function createNrf52(P: Platform, board: any[]): Provider {
     if (c._tx) c._tx._res = left(c, c._tx);
     c._tx = null;
     [k[2], k[3], k[4], 0x110, 0x114].forEach(function (o) { wr(c._b + o, 0); });
-    // Stopped: disabled until the next start (an idle UARTE or SAADC would hold its clocks, PS
-    // v1.4 35.x / 37.x; Espruino's own analogRead() disables the SAADC after use too).
+    // Stopped: disabled until the next start, as the driver found it (Espruino's analogRead()
+    // leaves the SAADC disabled too); ENABLE = 0 then also says "stopped" to anyone looking.
     if (c._run) wr(c._b + 0x500, 0);
     c._run = c._stop = false;
   }
 
-  function left(c: any, h: any): number {
+  /** Bytes not moved; `whole`: the buffer in progress counts whole (its AMOUNT is lost). */
+  function left(c: any, h: any, whole?: boolean): number {
     var k = c._k, n = 0, j = c._i % h._a.length;
     // Items of the buffer in progress not yet moved (whole where there is no AMOUNT).
-    n = h._n[j] - (k[5] === 0x520 || k[6] === 4 ? 0 : rd(c._b + k[5] + 8));
+    n = h._n[j] - (whole || k[5] === 0x520 || k[6] === 4 ? 0 : rd(c._b + k[5] + 8));
     for (j++; j < h._a.length; j++) n += h._n[j];
     return n * h._u;
   }
@@ -164,7 +165,7 @@ export function createNrf52(P: Platform, board: any[]): Provider {
 
   var prov: Provider = {
     reachable: function (addr: number, len: number): boolean {
-      // Data RAM only (PS v1.4 15.1, v1.7 6.2.1).
+      // Data RAM only (PS v1.4 / v1.7, EasyDMA chapter).
       return addr >= 0x20000000 && addr + len <= 0x20000000 + board[3] * 1024;
     },
 
@@ -178,7 +179,7 @@ export function createNrf52(P: Platform, board: any[]): Provider {
       if (!b || (!big && /[3]$|UARTE1/.test(name))) {
         var known = "";
         for (var k in BASES) if (big || !/[3]$|UARTE1/.test(k)) known += " " + k;
-        fail("ENODEV", "no EasyDMA peripheral " + (name || "given") + ": use request" + known);
+        fail("ENODEV", (!name || name === "MEM2MEM" ? "EasyDMA has no memory-to-memory" : "no EasyDMA peripheral " + name) + ": request one of" + known);
       }
       if (c && c._used) fail("EBUSY", name + " in use: release() it");
       // ENABLE non-zero: Espruino (analogRead, analogWrite, SPI1, I2C1, Serial, neopixel) or
@@ -231,6 +232,13 @@ export function createNrf52(P: Platform, board: any[]): Provider {
 
     start: function (c: any, h: any): void {
       var k = c._k, b = c._b, sh = k[8] >= 0 && (h._cyc || h._a.length > 1) ? 1 << k[8] : 0;
+      // SAADC calibrated since (CALIBRATEDONE set): anomaly 86's workaround, STOP -> STOPPED
+      // before START, or the first word of the buffer is a sample nobody took (nRF52832).
+      if (c._kind === "SAADC" && rd(b + 0x110)) {
+        wr(b + 0x500, 1);
+        wr(b + 8, 1);
+        waitEv(c, 0x114, 2);
+      }
       // The previous run must have stopped (completion stops it, terminate waits for it).
       if (c._stop) stopped(c, 100);
       stopped(c, 0);
@@ -243,7 +251,7 @@ export function createNrf52(P: Platform, board: any[]): Provider {
       }
       if (c._kind === "PWM") {
         // Lists: one SEQ[0] play per buffer. A ring of two periods: SEQ[0] then SEQ[1], LOOP 1,
-        // LOOPSDONE_SEQSTART0 (PS v1.4 45.6 SHORTS bit 2).
+        // LOOPSDONE_SEQSTART0 (PWM SHORTS bit 2).
         wr(b + 0x514, h._cyc ? 1 : 0);
         if (h._cyc) {
           wr(b + 0x540, h._a[1]);
@@ -291,9 +299,10 @@ export function createNrf52(P: Platform, board: any[]): Provider {
       for (var i = 0; i < list.length; i++) {
         var c: any = list[i], h = c._hw, k = c._k, b = c._b, done = 0;
         if (!h) continue;
-        // Disabled under us (Espruino's analogRead() stops and disables the SAADC).
+        // Disabled under us (Espruino's analogRead() stops and disables the SAADC, and its own
+        // START resets AMOUNT): how much of the buffer in progress landed is unknown.
         if (!rd(b + 0x500)) {
-          h._res = left(c, h);
+          h._res = left(c, h, true);
           c._hw = null;
           c._run = false;
           evs.push({ chan: c, kind: k === KINDS.UARTEtx || k === KINDS.SPIMtx || c._kind === "PWM" || k === KINDS.I2Stx ? "write_failed" : "read_failed" });

@@ -273,7 +273,7 @@ export function createStm(P: Platform, board: any[]): Provider {
       // F1: a byte or half-word DMA write reaches an APB peripheral on every byte lane (RM0008
       // 13.3.4): to GPIO (0x40010800-0x400123FF, words only, RM0008 9.2) it drives other pins.
       if (!f4 && m2p && pw < 4 && par >= 0x40010800 && par < 0x40012400) {
-        inval("F1 GPIO: use periphWidth 4 (narrower writes hit all byte lanes)");
+        inval("F1 GPIO: use periphWidth 4 (byte lanes)");
       }
       if (cyc && f4) {
         // Periods are reported when their bytes are in memory: peripheral to memory, a period
@@ -360,11 +360,12 @@ export function createStm(P: Platform, board: any[]): Provider {
       c._tail = h._cyc;
       // The packing rules (RM0090 10.3.11): memory address aligned to MSIZE, NDT a multiple of
       // MSIZE/PSIZE. Stopped mid-word, the rest of the segment goes with MSIZE = PSIZE (the
-      // FIFO then neither packs nor unpacks), which keeps both.
+      // FIFO then neither packs nor unpacks), which keeps both. (Segments are whole memory
+      // words, so an aligned resume address leaves a whole number of words.)
       var cr = h._cr & ~CIRC;
       c._d0 = h._items[c._seg] - n; // in memory: the flush at pause wrote all that was read
       var mar = c._m0 + done * h._unit;
-      if (f4 && (mar % h._mw || (n * h._unit) % h._mw)) cr = (cr & ~(3 << MSIZE)) | ((h._unit >> 1) << MSIZE);
+      if (f4 && mar % h._mw) cr = (cr & ~(3 << MSIZE)) | ((h._unit >> 1) << MSIZE);
       program(c, c._p0 + done * h._pstep, mar, n, cr);
     },
 

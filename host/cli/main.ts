@@ -26,7 +26,7 @@ function targetOptions(c: Command): Command {
   return c
     .addOption(new Option("-p, --port <path>", "serial port of a real board (/dev/ttyACM0, COM3) or tcp://HOST:PORT").conflicts("virtual"))
     .option("-b, --baud <n>", "baud rate of the serial port", "115200")
-    .addOption(new Option("--virtual <board>", "use an in-process virtual board (pico, wifi, original, f4discovery); the default, as pico"));
+    .addOption(new Option("--virtual <board>", "use an in-process virtual board (pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q, banglejs2); the default, as pico"));
 }
 
 export function program(): Command {

@@ -32,9 +32,9 @@ export type ReplTarget = LinkTarget & { transport?: Transport & { idle?(): Promi
  * there as on a board, and a 1 s setInterval runs once a second.
  */
 export async function replCommand(t: LinkTarget, io: ReplIo, log: (s: string) => void = () => {}): Promise<void> {
-  if (t.port || t.board) return replSession(t, io, "", log);
+  if (t.port || t.board) return replSession(t, io);
   var vt = virtualTarget(t, log);
-  await replSession(vt, io, " (driver " + relative(ROOT, vt.driverFile).replace(/\\/g, "/") + " loaded as if flashed: espdma is defined)", log);
+  await replSession(vt, io, " (driver " + relative(ROOT, vt.driverFile).replace(/\\/g, "/") + " loaded as if flashed: espdma is defined)");
 }
 
 /** The virtual board of `repl` and `exec`: on a worker thread, realtime, driver loaded. */
@@ -58,7 +58,7 @@ async function open(t: ReplTarget): Promise<OpenedLink> {
  * the board is done (a real port), before the session ends. */
 const QUIET_MS = 500;
 
-export async function replSession(t: ReplTarget, io: ReplIo, note = "", log: (s: string) => void = () => {}): Promise<void> {
+export async function replSession(t: ReplTarget, io: ReplIo, note = ""): Promise<void> {
   var link = await open(t);
   var c = link.client, out = io.output;
   var lastOut = Date.now();
@@ -66,9 +66,7 @@ export async function replSession(t: ReplTarget, io: ReplIo, note = "", log: (s:
   var raw = !!(io.input.isTTY && io.input.setRawMode);
   if (raw) io.input.setRawMode!(true);
   var hello = "Connected to " + link.transport.description + note + ". Ctrl-] quits; .dma dumps the DMA registers; .upload FILE sends code.";
-  // Piped input is a script: its output alone goes to stdout.
-  if (raw || io.output !== process.stdout) out.write(hello + "\r\n");
-  else log(hello);
+  out.write(hello + "\r\n");
   var local: string | null = null;  // a local command being typed
   var atLineStart = true;
   var busy = Promise.resolve();

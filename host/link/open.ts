@@ -45,7 +45,7 @@ export async function openLink(t: LinkTarget): Promise<OpenedLink> {
   } else {
     if (!vb) {
       var name = t.virtual ?? "pico";
-      if (!findBoard(name)) throw new LinkError("Unknown board " + JSON.stringify(name) + ": use one of pico, wifi, original, f4discovery (see `espdma boards`).", "EBOARD");
+      if (!findBoard(name)) throw new LinkError("Unknown board " + JSON.stringify(name) + ": use one of pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q, banglejs2 (see `espdma boards`).", "EBOARD");
       vb = createVirtualBoard({ board: name, seed: t.seed, schedule: t.schedule });
     }
     var board = vb;

@@ -70,7 +70,7 @@ async function prepare(link: OpenedLink, o: RunOptions): Promise<BoardDef> {
   if (!link.vb) await c.resetBoard();
   var envBoard: string = await c.eval("process.env.BOARD", 3000, "asking the board's name");
   var board = findBoard(envBoard) || (o.target.virtual ? findBoard(o.target.virtual) : undefined);
-  if (!board) throw new LinkError("The board reports BOARD=" + JSON.stringify(envBoard) + ", which espdma does not know. Supported: pico, wifi, original, f4discovery.", "EBOARD");
+  if (!board) throw new LinkError("The board reports BOARD=" + JSON.stringify(envBoard) + ", which espdma does not know. Supported: pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q, banglejs2.", "EBOARD");
   var code = (o.driver ?? driverSource(board.family)) + "\n" + (await agentSource());
   try {
     await load(c, code, board, o);

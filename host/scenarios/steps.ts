@@ -26,8 +26,9 @@ export function spinAddr(board: BoardDef): number {
 }
 
 /** nRF52 boards pace captures with the SAADC's own sample timer: channel 0 on AIN0,
- * SAMPLERATE.MODE = Timers, CC = 16 MHz / hz (80..2047: 7.8-200 kHz; nRF52832 PS v1.4 37.10).
- * Each sample is two bytes. The virtual SAADC reads -1 (0xFFFF) on every input. */
+ * SAMPLERATE.MODE = Timers, CC = 16 MHz / hz (80..2047: 7.8-200 kHz; nRF52832 PS v1.4, SAADC registers).
+ * Each sample is two bytes. The virtual SAADC reads -1 (0xFFFF) on every input. The slowest
+ * timer rate is 7.8 kHz: a slower pace is clamped to it. */
 const SAADC = 0x40007000;
 function saadcRate(hz: number): number {
   return (1 << 12) | Math.max(80, Math.min(2047, Math.round(16e6 / hz)));
@@ -58,7 +59,8 @@ function gpioA(board: BoardDef): GpioDef {
  * set, so captured bytes never look like a canary), then clock the timer and start it at hz
  * with DMA requests on update (TIMx_DIER.UDE bit 8, CR1.CEN bit 0: RM0090 17.4, RM0008 15.4). */
 export function startPacing(board: BoardDef, hz: number): any[] {
-  if (board.nrf52) return [{ op: "poke", addr: SAADC + 0x510, value: 1 }, { op: "poke", addr: SAADC + 0x5f8, value: saadcRate(hz) }];
+  // (hz / 2 samples a second: two bytes each, so a capture takes as long as on the STM32 boards)
+  if (board.nrf52) return [{ op: "poke", addr: SAADC + 0x510, value: 1 }, { op: "poke", addr: SAADC + 0x5f8, value: saadcRate(hz / 2) }];
   var p = pacingTimer(board), t = p.timer, g = gpioA(board), rcc = board.rcc.base;
   var psc = Math.round(t.clockHz / 1000000) - 1; // 1 MHz counter
   var arr = Math.max(1, Math.round(1000000 / hz) - 1);

@@ -77,7 +77,7 @@ export interface VirtualBoard {
 export function resolveBoard(board: BoardDef | string): BoardDef {
   if (typeof board !== "string") return board;
   var b = findBoard(board);
-  if (!b) throw new Error("Unknown board " + JSON.stringify(board) + ": use pico, wifi, original or f4discovery");
+  if (!b) throw new Error("Unknown board " + JSON.stringify(board) + ": use pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q or banglejs2");
   return b;
 }
 

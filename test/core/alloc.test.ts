@@ -71,7 +71,7 @@ describe("Espruino platform alloc", () => {
       var p = createEspruinoPlatform();
       try { p.alloc!(2000); assert.fail("no error"); } catch (e: any) {
         assert.equal(e.code, "ENOMEM");
-        assert.equal(e.message, "alloc(2000): only 1300 bytes free (100 blocks of 13): free memory or ask less");
+        assert.equal(e.message, "ENOMEM: alloc(2000): only 1300 bytes free (100 blocks of 13): free memory or ask less");
       }
       assert.deepEqual(asked, [], "nothing allocated when there is no room");
       assert.equal(p.alloc!(1000).byteLength, 1000);
@@ -81,7 +81,7 @@ describe("Espruino platform alloc", () => {
   test("no flat block although memory is free (fragmented): ENOMEM that says so", () => {
     withEspruino({ flatFrom: 1e9, inlineTo: 0, skew: 0, free: 4000 }, () => {
       var p = createEspruinoPlatform();
-      assert.throws(() => p.alloc!(500), { code: "ENOMEM", message: "alloc(500): no flat block in 52000 bytes free (fragmented): alloc DMA buffers early" });
+      assert.throws(() => p.alloc!(500), { code: "ENOMEM", message: "ENOMEM: alloc(500): no flat block in 52000 bytes free (fragmented): alloc DMA buffers early" });
       assert.throws(() => p.alloc!(10), /alloc\(10\): no flat block/);
     });
   });
@@ -92,7 +92,7 @@ describe("engine alloc", () => {
     var r = rig(createEngine), made: any[] = [];
     var plain: any = [0, 0, 0, 0];
     plain.byteLength = 4;
-    r.platform.alloc = (n: number) => { made.push(n); return plain; };
+    (r.platform as any).alloc = (n: number) => { made.push(n); return plain; };
     r.platform.addressOf = (b: any) => (b === plain ? 0x20000100 : 0);
     var e = createEngine(r.platform, r.provider);
     assert.equal(e.alloc(4), plain);
@@ -101,7 +101,7 @@ describe("engine alloc", () => {
 
   test("refuses a platform buffer that is misaligned, of the wrong length or unreachable", () => {
     var r = rig(createEngine), addr = 0x20000101, len = 4;
-    r.platform.alloc = (n: number) => { var b: any = new Uint8Array(len); return b; };
+    (r.platform as any).alloc = () => new Uint8Array(len);
     r.platform.addressOf = () => addr;
     var e = createEngine(r.platform, r.provider);
     assert.equal(code(() => e.alloc(4)), "ENOMEM");
@@ -116,7 +116,7 @@ describe("engine alloc", () => {
     var e = createEngine(r.platform, r.provider);
     g.Uint8Array = undefined;
     try {
-      assert.throws(() => e.alloc(8), { code: "ENOSYS", message: "alloc: no typed arrays here: give the Platform an alloc(n)" });
+      assert.throws(() => e.alloc(8), { code: "ENOSYS", message: "ENOSYS: alloc: no typed arrays here: give the Platform an alloc(n)" });
     } finally {
       g.Uint8Array = U8;
     }

@@ -10,7 +10,7 @@ function load(board = "LINUX"): any {
   var mem = new Map<number, number>();
   var ctx: any = {
     peek32: (a: number) => mem.get(a) ?? 0, poke32: (a: number, v: number) => { mem.set(a, v >>> 0); },
-    E: { getAddressOf: () => 0 }, getTime: () => 0, setTimeout, clearTimeout, console,
+    E: { getAddressOf: () => 0 }, getTime: () => 0, setTimeout, clearTimeout, setInterval, clearInterval, console,
     // Espruino rebuilds process.env on every read: an assignment to it changes nothing.
     process: { get env() { return { BOARD: board }; } },
     mem,
@@ -19,7 +19,7 @@ function load(board = "LINUX"): any {
   return ctx;
 }
 function err(fn: () => unknown): string {
-  try { fn(); return "no error"; } catch (e: any) { return e.code + ": " + e.message; }
+  try { fn(); return "no error"; } catch (e: any) { return e.code && e.message.startsWith(e.code + ": ") ? e.message : "no code prefix: " + e.code + " " + e.message; }
 }
 
 describe("board choice", () => {

@@ -8,7 +8,7 @@ import { pace } from "../../firmware/drivers/index";
 import { runRace } from "../../host/race/run";
 
 function codeOf(fn: () => unknown): string {
-  try { fn(); } catch (e: any) { if (e && e.name === "DmaError") return e.code + ": " + e.message; throw e; }
+  try { fn(); } catch (e: any) { if (e && e.name === "DmaError") { assert.ok(e.message.startsWith(e.code + ": "), e.message); return e.message; } throw e; }
   return "no error";
 }
 

@@ -32,7 +32,7 @@ function writesTo(m: VirtualMcu, name: string): number {
   return m.easydma[name].writes;
 }
 
-describe("SAADC (PS v1.4 37.4-37.5 EasyDMA, continuous sampling)", () => {
+describe("SAADC (PS v1.4 SAADC chapter: EasyDMA, continuous sampling)", () => {
   test("continuous sampling fills RESULT.PTR, AMOUNT counts words, END at MAXCNT", () => {
     var m = mcu(), b = buf(m, 16);
     m.write32(SAADC + 0x500, 1);
@@ -129,7 +129,7 @@ describe("SAADC (PS v1.4 37.4-37.5 EasyDMA, continuous sampling)", () => {
   });
 });
 
-describe("UARTE (PS v1.4 35.3-35.5: reception, stopping the receiver, FLUSHRX)", () => {
+describe("UARTE (PS v1.4 UARTE chapter: reception, stopping the receiver, FLUSHRX)", () => {
   function rx(m: VirtualMcu, b: { addr: number }, n: number) {
     var u = m.easydma.UARTE0 as U.Uarte, k = 0;
     u.line = () => k++ & 0x7f; // a sender that never stops
@@ -177,7 +177,7 @@ describe("UARTE (PS v1.4 35.3-35.5: reception, stopping the receiver, FLUSHRX)",
   });
 });
 
-describe("SPIM (PS v1.4 31.3: stopping)", () => {
+describe("SPIM (PS v1.4 SPIM chapter: stopping)", () => {
   test("STOP mid-transaction: the byte on the wire completes, then STOPPED, nothing after", () => {
     var m = mcu(), b = buf(m, 200), s = m.easydma.SPIM2 as P.Spim;
     m.write32(SPIM2 + 0x500, 7);
@@ -197,7 +197,7 @@ describe("SPIM (PS v1.4 31.3: stopping)", () => {
   });
 });
 
-describe("PWM (PS v1.4 45.1-45.2 sequences and shortcuts)", () => {
+describe("PWM (PS v1.4 PWM chapter: sequences and shortcuts)", () => {
   function loop(m: VirtualMcu, b: { addr: number }) {
     m.write32(PWM0 + 0x500, 1);
     m.write32(PWM0 + W.COUNTERTOP, 160); // 100 kHz PWM period
@@ -232,7 +232,7 @@ describe("PWM (PS v1.4 45.1-45.2 sequences and shortcuts)", () => {
   });
 });
 
-describe("I2S (PS v1.4 41.5 EasyDMA; anomaly 55)", () => {
+describe("I2S (PS v1.4 I2S chapter: EasyDMA; anomaly 55)", () => {
   test("PTRUPD at START and every MAXCNT words; STOP: the last word, STOPPED; anomaly 55 PTRUPD after it", () => {
     for (const fault of [true, false]) {
       var m = mcu(banglejs2, { i2sPtrupdAfterStop: fault }), b = buf(m, 64), i = m.easydma.I2S as I.I2s;

@@ -8,7 +8,7 @@ function codeOf(fn) {
   try { fn(); return "no error"; } catch (e) { return e.code || String(e); }
 }
 function messageOf(fn) {
-  try { fn(); return "no error"; } catch (e) { return e.code + " " + e.message; }
+  try { fn(); return "no error"; } catch (e) { return e.message.indexOf(e.code + ": ") === 0 ? e.message : "no code in the message: " + e.code + " " + e.message; }
 }
 print("require(\"espdma\") === espdma:", require("espdma") === espdma);
 print("setup unknown board:", messageOf(function () { espdma.setup({ board: "nope" }); }));
@@ -25,7 +25,7 @@ standin.forget();
 print("alloc 1..80 flat, aligned, exact:", bad.length ? "no: " + bad.join(",") : "yes");
 print("alloc(0):", codeOf(function () { espdma.alloc(0); }));
 var big = messageOf(function () { espdma.alloc(1e7); });
-print("alloc(1e7):", big.split(":")[0], /bytes free/.test(big) ? "(says what is free)" : big);
+print("alloc(1e7):", big.split(":").slice(0, 2).join(":"), /bytes free/.test(big) ? "(says what is free)" : big);
 print("setup after first use:", codeOf(function () { espdma.setup({ board: "pico" }); }));
 
 // The timer-paced capture example: it starts and configures; the stand-in moves nothing.

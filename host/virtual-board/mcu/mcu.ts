@@ -103,6 +103,23 @@ export class VirtualMcu implements Mcu {
     }
   }
 
+  /** nRF52: Espruino's analogRead(pin) on the SAADC model (nrf52/saadc.ts): pins P0.02-P0.05
+   * are AIN0-3, P0.28-P0.31 AIN4-7 (PS v1.4 pin assignments, AIN pins); any other pin reads NaN, as
+   * Espruino's jshPinAnalog returns for a pin with no analog input. Its result variable is a
+   * short-lived block of RAM (Espruino's is on the C stack). */
+  analogRead(pin: number): number {
+    var s = this.easydma.SAADC as any, p = Number(pin) | 0;
+    var ain = p >= 2 && p <= 5 ? p - 2 : p >= 28 && p <= 31 ? p - 24 : -1;
+    if (!s || ain < 0) return NaN;
+    var scratch = this.heap.alloc(4);
+    if (!scratch) return NaN;
+    try {
+      return s.analogRead(ain, scratch.addr);
+    } finally {
+      this.heap.free(scratch);
+    }
+  }
+
   /** RCC reset registers: on the F4 each xxxRSTR sits 0x20 below its xxxENR (AHB1RSTR 0x10,
    * APB1RSTR 0x20, APB2RSTR 0x24; RM0090 6.3.5-6.3.9), with the same bit per peripheral. On
    * the F1, APB2RSTR 0x0C and APB1RSTR 0x10 sit 0x0C below their ENR; there is no AHB reset

@@ -9,6 +9,7 @@
 import type { Runtime } from "../runtime/runtime";
 import { banner } from "../runtime/runtime";
 import { isComplete } from "./brackets";
+import { LineEditor } from "./line-editor";
 import { Prng } from "../mcu/prng";
 
 export const DLE = 0x10, CTRL_C = 0x03, XON = 0x11, XOFF = 0x13;
@@ -51,7 +52,10 @@ export interface ReplFaults {
 export type OutputListener = (bytes: Buffer) => void;
 
 export class Repl {
-  private line = "";
+  /** The input line, its cursor and the history (Espruino's line editing). */
+  readonly editor = new LineEditor((t) => this.output(t), () => this.inputShown && this.echoOn());
+  /** The number in ESC [ n ~ sequences. */
+  private escNumber = 0;
   /** Espruino's !inputLineRemoved: the prompt and input line are on the terminal. */
   private inputShown = true;
   private echoOffForLine = false;
@@ -112,14 +116,15 @@ export class Repl {
   private removeInputLine(): void {
     if (!this.inputShown) return;
     this.inputShown = false;
-    if (this.echoOn()) this.output("\r\x1b[J");
+    if (this.echoOn()) this.output(this.editor.removeText());
   }
 
-  /** jsiConsoleReturnInputLine: prompt and the input so far, continuation lines after ':'. */
+  /** jsiConsoleReturnInputLine: prompt and the input so far, continuation lines after ':',
+   * the cursor put back where it was. */
   private returnInputLine(): void {
     if (this.inputShown) return;
     this.inputShown = true;
-    if (this.echoOn()) this.output(">" + this.line.replace(/\n/g, "\r\n:"));
+    if (this.echoOn()) this.output(this.editor.returnText());
   }
 
   setFaults(f: ReplFaults): void {
@@ -168,7 +173,8 @@ export class Repl {
     this.inq = [];
     this.inHead = 0;
     this.ctrlCQueued = 0;
-    this.line = "";
+    this.editor.clear();
+    this.editor.history.length = 0;
     this.echoOffForLine = false;
     this.runtime.powerReset();
     this.inputShown = false;
@@ -254,22 +260,10 @@ export class Repl {
     return this.runtime.echo && !this.echoOffForLine;
   }
 
-  /** Handle one input byte; true when a command was executed. */
+  /** Handle one input byte; true when a command was executed (jsiHandleConsoleChar). */
   private char(c: number): boolean {
-    if (this.escape) {
-      // ESC [ ... final byte: cursor keys and the like, not part of the line.
-      if (this.escape === 1 && c === 0x0a) {
-        // Alt-Enter (ESC LF): a newline in the input that does not execute it (the CLI sends it).
-        this.escape = 0;
-        this.line += "\n";
-        if (this.echoOn()) this.output("\r\n:");
-        return false;
-      }
-      if (this.escape === 1 && c === 0x5b) { this.escape = 2; return false; }
-      if (this.escape === 2 && c >= 0x30 && c <= 0x3f) return false;
-      this.escape = 0;
-      return false;
-    }
+    var ed = this.editor;
+    if (this.escape) return this.escapeChar(c);
     var wasCR = this.lastWasCR;
     this.lastWasCR = c === 0x0d;
     if (c === 0x0a && wasCR) return false; // "\r\n" is one Enter
@@ -277,47 +271,90 @@ export class Repl {
       // Clears the input line; an interrupt raised on receipt (ctrlC(), TCP worker) is done with.
       if (this.ctrlCQueued > 0) this.ctrlCQueued--;
       this.runtime.clearInterrupt();
-      if (this.line !== "") {
+      if (ed.line !== "") {
         this.removeInputLine();
-        this.line = "";
+        ed.clear();
       }
       this.echoOffForLine = false;
       return false;
     }
     if (c === DLE) { this.echoOffForLine = true; return false; }
     if (c === 0x1b) { this.escape = 1; return false; }
-    if (c === 0x08 || c === 0x7f) {
-      if (this.line.length && this.line[this.line.length - 1] !== "\n") {
-        this.line = this.line.slice(0, -1);
-        if (this.echoOn()) this.output("\b \b");
-      }
-      return false;
-    }
-    if (c === 0x0d || c === 0x0a) return this.enter();
+    if (c === 0x0d || c === 0x0a) return this.enter(true);
+    if (c === 0x09 && this.echoOn()) { this.returnInputLine(); ed.complete(this.runtime.g); return false; }
     if (c < 0x20 && c !== 0x09) return false; // other control characters are ignored
     this.returnInputLine();
-    this.line += String.fromCharCode(c);
-    if (this.echoOn()) this.output(String.fromCharCode(c));
+    if (c === 0x08 || c === 0x7f) ed.delete(true);
+    else ed.insert(c === 0x09 ? "    " : String.fromCharCode(c));
     return false;
   }
 
-  private enter(): boolean {
-    var src = this.line;
-    if (!isComplete(src)) {
-      this.returnInputLine();
-      this.line += "\n";
+  /** The bytes after ESC: ESC [ A/B/C/D arrows, ESC [ H/F and ESC O H/F home and end,
+   * ESC [ n ~ (1 home, 3 delete, 4 end, 5/6 page up/down), ESC LF (Alt-Enter: a newline
+   * that does not execute; the espruino CLI sends it). */
+  private escapeChar(c: number): boolean {
+    var ed = this.editor, state = this.escape;
+    this.escape = 0;
+    if (state === 1) {
+      if (c === 0x5b) this.escape = 2;
+      else if (c === 0x4f) this.escape = 3;
+      else if (c === 0x0a) return this.enter(false);
+      return false;
+    }
+    this.returnInputLine();
+    if (state === 3) {
+      if (c === 0x46) ed.end();
+      else if (c === 0x48) ed.home();
+      return false;
+    }
+    if (state === 2) {
+      if (c >= 0x30 && c <= 0x39) { this.escNumber = c - 0x30; this.escape = 4; }
+      else if (c === 0x44) ed.left();
+      else if (c === 0x43) ed.right();
+      else if (c === 0x41) ed.upDown(-1);
+      else if (c === 0x42) ed.upDown(1);
+      else if (c === 0x46) ed.end();
+      else if (c === 0x48) ed.home();
+      return false;
+    }
+    // state 4: ESC [ digits, then the final byte
+    if (c >= 0x30 && c <= 0x39) { this.escNumber = this.escNumber * 10 + c - 0x30; this.escape = 4; return false; }
+    var n = this.escNumber;
+    if (c === 0x48 && n === 2 && ed.line !== "") { this.removeInputLine(); ed.clear(); } // erase the line
+    else if (c === 0x7e) {
+      if (n === 1) ed.home();
+      else if (n === 3) ed.delete(false);
+      else if (n === 4) ed.end();
+      else if (n === 5) ed.page(false);
+      else if (n === 6) ed.page(true);
+    }
+    return false;
+  }
+
+  /** Enter (jsiHandleNewLine): in the middle of the input it splits the line; at its end it
+   * executes once the brackets balance (`execute`: not for Alt-Enter), else continues on a ':'
+   * line. The executed line, right-trimmed, goes to the history when echo is on. */
+  private enter(execute: boolean): boolean {
+    var ed = this.editor;
+    this.returnInputLine();
+    if (!ed.atEnd()) { ed.splitLine(); return false; }
+    var src = ed.line;
+    if (!execute || !isComplete(src)) {
+      ed.line += "\n";
+      ed.cursor = ed.line.length;
       if (this.echoOn()) this.output("\r\n:");
       return false;
     }
-    // jsiHandleNewLine: newline if echoing, the input line counts as removed, execute, `=value`.
+    // The newline if echoing, the input line counts as removed, execute, `=value`.
     var echo = this.echoOn();
-    this.returnInputLine();
     if (echo) this.output("\r\n");
     this.inputShown = false;
-    this.line = "";
+    ed.clear();
+    src = src.replace(/\s+$/, "");
     var rt = this.runtime;
     var r = rt.evaluate(src);
-    if (r.ok && echo) this.output("=" + rt.format(r.value) + "\r\n");
+    if (src && echo) ed.remember(src);
+    if (r.ok && echo && src) this.output("=" + rt.format(r.value) + "\r\n");
     this.echoOffForLine = false;
     rt.runPending();
     return true;

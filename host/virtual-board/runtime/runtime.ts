@@ -778,6 +778,8 @@ export class Runtime {
     };
     E.reboot = function () { self.pending = { kind: "load" }; };
     g.E = E;
+    // nRF52 boards: analogRead() drives the SAADC model as Espruino drives the chip.
+    if (this.board.nrf52) g.analogRead = function (pin: any) { return self.busCall(() => mcu.analogRead(+pin)); };
 
     g.reset = function (clearFlash?: boolean) { self.pending = { kind: "reset", arg: clearFlash }; };
     g.load = function (file?: string) { self.pending = { kind: "load", arg: file }; };

@@ -23,7 +23,7 @@ describe("Espruino REPL on a byte stream", () => {
     await b.send("[1,2]\r\n");
     assert.equal(b.take(), "[1,2]\r\n=[ 1, 2 ]\r\n>");
     await b.send("\n");
-    assert.equal(b.take(), "\r\n=undefined\r\n>");
+    assert.equal(b.take(), "\r\n>"); // an empty line: no `=undefined` (recorded on 2v29)
   });
 
   test("a line with DLE is not echoed and gets no =value, but its output is printed", async () => {
@@ -63,7 +63,8 @@ describe("Espruino REPL on a byte stream", () => {
     await b.send("var zz = 1");
     b.take();
     await b.send("\x03");
-    assert.equal(b.take(), "\r\x1b[J>");
+    // The cursor goes back over the line first (recorded on 2v29: ten ESC [ D here).
+    assert.equal(b.take(), "\x1b[D".repeat(10) + "\r\x1b[J>");
     await b.send("typeof zz\n");
     assert.equal(b.take(), 'typeof zz\r\n="undefined"\r\n>');
     await b.send("12\x7f3\n");

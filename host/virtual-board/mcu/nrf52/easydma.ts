@@ -2,7 +2,7 @@
 // - the register layout of tasks (0x000-0x0FC, triggered by writing 1), events (0x100-0x1FC,
 //   set by the hardware, cleared by writing 0), SHORTS 0x200, INTEN 0x300, ENABLE 0x500
 //   ("Peripheral interface" chapter, 15.8 / 6.1.8 Tasks, Events, Shortcuts);
-// - EasyDMA's reach: Data RAM only (PS v1.4 15.1 / v1.7 6.2.1 EasyDMA): a pointer elsewhere
+// - EasyDMA's reach: Data RAM only (PS v1.4 / v1.7, EasyDMA chapter): a pointer elsewhere
 //   "may result in HardFault or RAM corruption" - the model refuses the access and traces it;
 // - double-buffered pointers: PTR/MAXCNT are copied into the peripheral when its start task
 //   runs, so the CPU may write the next buffer's pointer right after the started event.

@@ -1,4 +1,4 @@
-// I2S with EasyDMA, nRF52832 PS v1.4 section 41, nRF52840 PS v1.7 section 6.10; offsets as in
+// I2S with EasyDMA, nRF52832 PS v1.4 and nRF52840 PS v1.7, I2S chapter; offsets as in
 // the MDK (NRF_I2S_Type). From the specification:
 // - START copies RXD.PTR / TXD.PTR into internal double-buffers and raises RXPTRUPD /
 //   TXPTRUPD; after every RXTXD.MAXCNT words (14 bits) it takes the pointers again (the CPU

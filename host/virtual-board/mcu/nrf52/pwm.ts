@@ -1,4 +1,4 @@
-// PWM with EasyDMA sequences, nRF52832 PS v1.4 section 45, nRF52840 PS v1.7 section 6.17;
+// PWM with EasyDMA sequences, nRF52832 PS v1.4 and nRF52840 PS v1.7, PWM chapter;
 // offsets as in the MDK (NRF_PWM_Type). From the specification:
 // - SEQSTART[n] loads SEQ[n].PTR/CNT (16-bit values, CNT 15 bits) and plays them, each value
 //   held for REFRESH + 1 PWM periods (COUNTERTOP / (16 MHz >> PRESCALER)); SEQSTARTED[n],

@@ -1,4 +1,4 @@
-// SAADC with EasyDMA (nRF52832 PS v1.4 section 37, nRF52840 PS v1.7 section 6.23; offsets as
+// SAADC with EasyDMA (nRF52832 PS v1.4 and nRF52840 PS v1.7, SAADC chapter; offsets as
 // in Nordic's MDK nrf52.h / nrf52840.h). Modelled from the specification, not from our driver:
 // - START copies RESULT.PTR/MAXCNT in (double-buffered), AMOUNT = 0, then STARTED;
 // - SAMPLE converts every enabled channel once (SAMPLERATE.MODE = Task), or starts the
@@ -8,7 +8,7 @@
 // - STOP ends sampling; a conversion whose result is already on its way to RAM still lands
 //   (the PS only promises nothing after STOPPED), then STOPPED.
 // Fault: anomaly 86 (nRF52832 only, nrf52_erratas.h): START after CALIBRATEOFFSET writes a
-// sample though SAMPLE was never triggered.
+// sample though SAMPLE was never triggered; not after the workaround's STOP -> STOPPED.
 // Espruino's analogRead() (targets/nrf5x/jshardware.c nrf_analog_read_start / nrf_analog_read)
 // runs here at the register level: it STOPs and disables a SAADC it finds enabled, programs
 // channel 0 and its own one-word result buffer, START, SAMPLE, END, STOP, disable.
@@ -83,6 +83,8 @@ export class Saadc extends EasyDma {
         if (!this.pending("tick")) this.at(0, "tick");
       } else this.at(this.cyclesAt(1e6 / this.convUs()), "convert");
     } else if (off === T_STOP) {
+      // The errata's workaround (STOP, STOPPED after CALIBRATEDONE, then START) avoids the sample.
+      this.calibrated = false;
       if (!this.started && !this.pending("started")) {
         this.at(env.latencyCycles, "stopped");
         return;

@@ -1,4 +1,4 @@
-// SPIM (SPI master with EasyDMA), nRF52832 PS v1.4 section 31, nRF52840 PS v1.7 section 6.25;
+// SPIM (SPI master with EasyDMA), nRF52832 PS v1.4 and nRF52840 PS v1.7, SPIM chapter;
 // offsets as in the MDK (NRF_SPIM_Type). From the specification:
 // - START copies RXD/TXD.PTR and MAXCNT in (double-buffered), STARTED; the transaction is
 //   max(RXD.MAXCNT, TXD.MAXCNT) bytes; past TXD.MAXCNT it sends ORC, past RXD.MAXCNT it drops

@@ -1,4 +1,4 @@
-// UARTE (UART with EasyDMA), nRF52832 PS v1.4 section 35, nRF52840 PS v1.7 section 6.34;
+// UARTE (UART with EasyDMA), nRF52832 PS v1.4 and nRF52840 PS v1.7, UARTE chapter;
 // offsets as in the MDK (nrf52.h NRF_UARTE_Type). From the specification:
 // - STARTRX copies RXD.PTR/MAXCNT in, RXSTARTED; each received byte goes to PTR + AMOUNT;
 //   at MAXCNT bytes ENDRX; SHORTS ENDRX_STARTRX (bit 5) starts the next buffer at once,
