@@ -103,12 +103,24 @@ async function loadViaStorage(c: OpenedLink["client"], code: string, o: RunOptio
   try {
     for (var at = 0; at < code.length; at += piece) {
       var part = JSON.stringify(code.slice(at, at + piece));
-      await c.eval(s + ".write(" + f + "," + part + "," + at + (at === 0 ? "," + code.length : "") + ")", undefined, "writing the driver and agent to Storage");
+      var cmd = s + ".write(" + f + "," + part + "," + at + (at === 0 ? "," + code.length : "") + ")";
+      // Each piece is written at its offset, so a piece that noise damaged is written again.
+      for (var tries = 1; ; tries++) {
+        try {
+          await c.eval(cmd, undefined, "writing the driver and agent to Storage");
+          break;
+        } catch (e: any) {
+          if (e.code === "ECLOSED" || e.code === "ERESET" || tries >= 5) throw e;
+          o.log?.("a piece of the upload arrived damaged (noise?): writing it again");
+          // If the line is too noisy even to get the prompt back, the damage is the news.
+          await c.sync().catch(() => { throw e; });
+        }
+      }
       o.onUpload?.(Math.min(at + piece, code.length), code.length);
     }
     // A damaged piece can still be valid JavaScript: compare the file's CRC before running it.
     var crc: number = await c.eval("E.CRC32(" + s + ".read(" + f + "))", undefined, "checking the driver and agent in Storage");
-    if (crc !== crc32(code)) throw new LinkError("The driver and agent arrived damaged in Storage (CRC " + crc + ", expected " + crc32(code) + ")", "EUPLOAD");
+    if (crc !== crc32(code)) throw new LinkError("The driver and agent arrived damaged in Storage (CRC " + crc + ", expected " + crc32(code) + "): noise on the line? Check the cable, lower the baud rate, and retry.", "EUPLOAD");
   } catch (e: any) {
     // Noise on the line garbles a command or its data: worth one more upload (see prepare).
     if (e.code === "ECLOSED" || e.code === "ERESET") throw e;

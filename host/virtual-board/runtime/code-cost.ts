@@ -1,17 +1,11 @@
-// What a chunk of code keeps in Espruino's variable store once it has run, in blocks.
-// Espruino keeps each function it creates with its code: uploaded as text, the code is a
-// string in RAM, tokenised (keywords and multi-character operators are one byte each, 2v2x);
-// parsed from Storage, the code stays in flash and the function only points at it. Top-level
-// statements, and a function called at once (an IIFE, the bundle's wrapper), are not kept.
-// Calibrated on 2v29, 32-bit, 5,100 variables (test/conformance/golden/memory-*.out):
-//  - a function of about 1,000 characters uploaded as text keeps about 80 blocks;
-//  - the 14 KB driver bundle keeps about 1,476 blocks as text, about 506 from Storage
-//    (espruino-compat.md: 1,554 and 584 with the interpreter's own 78).
-// What the code builds when it runs (objects, closures of factories called later) is not
-// counted here: that is data, charged as it is allocated where the runtime can see it.
+// What a function costs in Espruino's variable store when it is created (instrument.ts
+// reports each creation). Uploaded as text, 2v29 keeps a copy of the function's code,
+// tokenised (keywords and multi-character operators one byte each); parsed from Storage, the
+// code stays in flash and the function only points at it. Calibrated on 2v29, 32-bit, 5,100
+// variables, with the bundle (test/conformance/golden/memory-bundle-*.out; README, Memory
+// model, has the figures real vs virtual).
 
 import * as acorn from "acorn";
-import { stringBlocks, type VarLayout } from "./layout";
 
 /** Blocks per function besides its code and its scope: the function, its name, the
  * reference to its code. Calibrated (with CODE_CHARS_PER_BLOCK) on the bundle on 2v29, Pico
