@@ -112,7 +112,7 @@ function fitsAsText(code: string, board: BoardDef): boolean {
 
 /** Write the code to Storage in pieces and run it from there, as a flashed board runs the
  * driver: its functions' code then stays in flash. */
-async function loadViaStorage(c: OpenedLink["client"], code: string, o: RunOptions): Promise<void> {
+async function loadViaStorage(c: OpenedLink["client"], code: string, o: RunOptions, virtual: boolean): Promise<void> {
   var piece = 1024, s = 'require("Storage")', f = JSON.stringify(RUN_FILE);
   try {
     for (var at = 0; at < code.length; at += piece) {
@@ -139,6 +139,9 @@ async function loadViaStorage(c: OpenedLink["client"], code: string, o: RunOptio
     // Noise on the line garbles a command or its data: worth one more upload (see prepare).
     if (e.code === "ECLOSED" || e.code === "ERESET") throw e;
     e.noise = true;
+    // A garbled command fails in ways that name no noise ("Function "CRC72" not found!"): say
+    // what is likely, on a real line (a virtual board has none).
+    if (!virtual && !/noise/i.test(e.message)) e.message += " (noise on the line? Check the cable, lower the baud rate, and retry.)";
     throw e;
   }
   await c.eval("eval(" + s + ".read(" + f + ")),1", 10000, "running the driver and agent from Storage");
@@ -153,7 +156,7 @@ async function load(c: OpenedLink["client"], code: string, board: BoardDef, o: R
   c.on("text", onText);
   try {
     if (fitsAsText(code, board)) await c.upload(code, o.onUpload);
-    else await loadViaStorage(c, code, o);
+    else await loadViaStorage(c, code, o, virtual);
     var check = 'typeof espdma+","+typeof espdmaAgent', open = false;
     try {
       // A board still parsing the code answers late: wait longer than for a plain command.
