@@ -153,14 +153,15 @@ export function createNrf52(P: Platform, board: any[]): Provider {
 
   /** Items per second the peripheral is set up for, 0 when unknown (poll as fast as it goes):
    * SAADC timer mode 16 MHz / SAMPLERATE.CC; UARTE BAUDRATE * 16 MHz / 2^32 / 10 bits; SPIM
-   * FREQUENCY (0x80000000 = 8 MHz) / 8; PWM 16 MHz >> PRESCALER / COUNTERTOP / (REFRESH + 1). */
+   * FREQUENCY (0x80000000 = 8 MHz) / 8; PWM 16 MHz >> PRESCALER / COUNTERTOP / (REFRESH + 1);
+   * I2S one word per LRCK frame, LRCK = MCK / RATIO, MCK = 32 MHz * MCKFREQ / 2^32. */
   function rate(c: any): number {
     var b = c._b, s = c._kind, v;
     if (s === "SAADC") return (v = rd(b + 0x5f8)) & 0x1000 ? 16e6 / (v & 0x7ff) : 0;
     if (s === "UARTE") return (rd(b + 0x524) * 16e6) / 4294967296 / 10;
     if (s === "SPIM") return (rd(b + 0x524) / 0x80000000) * 1e6;
     if (s === "PWM") return (16e6 >> (rd(b + 0x50c) & 7)) / (rd(b + 0x508) || 1) / ((rd(b + 0x528) & 0xffffff) + 1);
-    return 0;
+    return (32e6 * rd(b + 0x514)) / 4294967296 / [32, 48, 64, 96, 128, 192, 256, 384, 512][rd(b + 0x518)] || 0;
   }
 
   var prov: Provider = {
@@ -224,10 +225,10 @@ export function createNrf52(P: Platform, board: any[]): Provider {
         n.push(items);
         total += len;
       }
-      // Poll often enough to see every buffer's end: the shortest buffer's duration.
-      var hz = rate(c), ms = hz ? (Math.min.apply(null, n) * 1000) / hz : 0;
-      // (expectedMs for a list is its shortest buffer's: the core polls at a quarter of it.)
-      return { len: cyc ? per * a.length : total, expectedMs: ms * (cyc ? a.length : 1), _a: a, _n: n, _cyc: cyc, _u: u, _res: total } as HwDesc;
+      // The core polls when a buffer is due to end (segMs: each buffer of a list; a ring: one
+      // pass, a period each), from the rate the peripheral is set up for; 0: unknown.
+      var hz = rate(c), seg = n.map(function (x) { return hz ? (x * 1000) / hz : 0; });
+      return { len: cyc ? per * a.length : total, expectedMs: hz ? (total * 1000) / u / hz : 0, segMs: cyc || !hz ? undefined : seg, _a: a, _n: n, _cyc: cyc, _u: u, _res: total } as HwDesc;
     },
 
     start: function (c: any, h: any): void {
@@ -334,7 +335,8 @@ export function createNrf52(P: Platform, board: any[]): Provider {
             wr(b + k[0], 1);
           }
           if (!st) st = waitEv(c, k[2], 1) ? 1 : 0;
-          if (h._cyc) evs.push({ chan: c, kind: "period", count: 1 });
+          // A ring: one period; a list: the next buffer runs (the core times it from now).
+          evs.push({ chan: c, kind: h._cyc ? "period" : "segment", count: 1 });
         }
         if (st) took(c, h);
       }

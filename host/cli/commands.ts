@@ -12,7 +12,8 @@ import { readCode, jsString } from "../link/code";
 import { DLE, CTRL_C } from "../link/repl-client";
 import { runScenarios, RunReport, selectScenarios } from "../scenarios/runner";
 import { driverSource, ensureBuilt, DRIVER, DRIVER_NRF52 } from "../scenarios/bundle";
-import { jsonError, jsonReport, junitReport, tableReport } from "./report";
+import { bridgeKind, espruinoKind, usbId, ESPRUINO_USB } from "../link/ports";
+import { compactReport, jsonError, jsonReport, junitReport, tableReport } from "./report";
 
 import { CliError } from "./errors";
 import { flash, removeFlash, hex8, USER_BOOT, checkFlashable } from "./flash";
@@ -26,19 +27,32 @@ export interface Io {
   err(s: string): void;
   /** stderr is a terminal: progress bars. */
   tty: boolean;
-  /** stdout is a terminal: colours in the table (default: tty). */
+  /** Colours in the report (default: tty). */
   color?: boolean;
+  /** Width of the terminal the report must fit (default 80). */
+  columns?: number;
+}
+
+/** Colour only on a terminal (or with FORCE_COLOR), and never when NO_COLOR is set to anything
+ * but "" (no-color.org). */
+export function wantColor(isTTY: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR) return false;
+  // FORCE_COLOR (as Node and chalk read it): colour into a pipe, e.g. a CI log viewer.
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") return true;
+  return !!isTTY && env.TERM !== "dumb";
 }
 
 export const stdio: Io = {
   out: (s) => process.stdout.write(s + "\n"),
   err: (s) => process.stderr.write(s + "\n"),
   tty: !!process.stderr.isTTY,
-  color: !!process.stdout.isTTY,
+  color: wantColor(process.stdout.isTTY),
+  get columns() { return process.stdout.columns || Number(process.env.COLUMNS) || 80; },
 };
 
 export interface TargetOptions {
-  port?: string;
+  /** A path, tcp://HOST:PORT, or "auto" (true: --port given without a value). */
+  port?: string | true;
   baud?: string | number;
   virtual?: string;
   /** serialport binding override (tests: MockBinding). */
@@ -53,8 +67,9 @@ export function target(o: TargetOptions): LinkTarget {
   var baud = o.baud === undefined ? 115200 : Number(o.baud);
   if (!Number.isInteger(baud) || baud <= 0) throw new CliError("Bad --baud " + JSON.stringify(o.baud) + ": give a number such as 115200.");
   if (o.port) {
-    if (/^tcp:/.test(o.port) && !parseTcp(o.port)) throw new CliError("Bad --port " + JSON.stringify(o.port) + ": write tcp://HOST:PORT.");
-    return { port: o.port, baud, binding: o.binding, client: o.client };
+    var port = o.port === true ? "auto" : o.port;
+    if (/^tcp:/.test(port) && !parseTcp(port)) throw new CliError("Bad --port " + JSON.stringify(port) + ": write tcp://HOST:PORT.");
+    return { port, baud, binding: o.binding, client: o.client };
   }
   var name = o.virtual ?? "pico";
   if (!findBoard(name)) throw new CliError("Unknown board " + JSON.stringify(name) + ": use one of " + boards.map((b) => b.name).join(", ") + " (see `espdma boards`).");
@@ -70,6 +85,8 @@ export interface TestOptions extends TargetOptions {
   seed?: string | number;
   json?: boolean;
   junit?: string;
+  /** The full table of scenarios and invariants instead of one line per scenario. */
+  verbose?: boolean;
 }
 
 /** --seed as test, sim and race take it: a non-negative integer (default `dflt`). */
@@ -82,7 +99,7 @@ export function parseSeed(v: string | number | undefined, dflt?: number): number
 
 export async function testCommand(o: TestOptions, io: Io = stdio): Promise<number> {
   var done: import("../scenarios/types").ScenarioResult[] = [];
-  var board = o.port ?? o.virtual ?? "pico";
+  var board = (o.port === true ? "auto" : o.port) ?? o.virtual ?? "pico";
   var bar: cliProgress.SingleBar | null = null;
   var report: RunReport;
   try {
@@ -96,9 +113,10 @@ export async function testCommand(o: TestOptions, io: Io = stdio): Promise<numbe
     } catch (e: any) {
       throw new CliError(e.message);
     }
-    if (o.bundle && !existsSync(o.bundle)) throw new CliError("No such bundle " + o.bundle + ".");
+    var driver = o.bundle ? readBundle(o.bundle, "--bundle") : undefined;
+    // Not JS, not ES5, or hoisting a function: refused here, not blamed on the line later.
+    if (driver !== undefined) checkFlashable(driver, o.bundle!, "Nothing was sent to the board. Use");
     if (o.junit) checkWritable(o.junit, "--junit");
-    var driver = o.bundle ? readCode(o.bundle) : undefined;
     if (!o.json && io.tty) {
       bar = new cliProgress.SingleBar({ format: " {bar} {value}/{total} {scenario}", stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
     }
@@ -111,7 +129,7 @@ export async function testCommand(o: TestOptions, io: Io = stdio): Promise<numbe
       log: (s) => { if (!o.json) io.err(s); },
       onStart: (s, i, n) => {
         if (bar) { if (i === 0) bar.start(n, 0, { scenario: s.name }); else bar.update(i, { scenario: s.name }); }
-        else if (!o.json) io.err("running " + s.name + " (" + (i + 1) + "/" + n + ")");
+        else if (!o.json && o.verbose) io.err("running " + s.name + " (" + (i + 1) + "/" + n + ")");
       },
       onResult: (r, i, n) => { done.push(r); if (bar) bar.update(i + 1, { scenario: r.name }); },
       // On a real board the upload is the long part (34 KB at 115200 baud: about 3 s): say so.
@@ -131,7 +149,10 @@ export async function testCommand(o: TestOptions, io: Io = stdio): Promise<numbe
   }
   if (o.junit) writeFileSync(o.junit, junitReport(report));
   if (o.json) io.out(JSON.stringify(jsonReport(report)));
-  else io.out(tableReport(report, io.color ?? io.tty));
+  else {
+    var text = { color: io.color ?? io.tty, columns: io.columns };
+    io.out(o.verbose ? tableReport(report, text) : compactReport(report, text));
+  }
   return report.failed ? 1 : 0;
 }
 
@@ -256,9 +277,21 @@ export async function portsCommand(o: { json?: boolean }, io: Io = stdio, src: P
     io.err("espdma: cannot get port details (" + why + ")." + hint + (nodes.length ? " Serial devices by name:" : " Looked for serial devices by name (/dev/ttyACM*, ttyUSB*, rfcomm*) instead."));
     ports = nodes.map((path) => ({ path }));
   }
-  if (o.json) io.out(JSON.stringify(ports.map((p) => ({ path: p.path, manufacturer: p.manufacturer, vendorId: p.vendorId, productId: p.productId, serialNumber: p.serialNumber }))));
-  else if (!ports.length) io.out("no serial ports found (is the board plugged in? An Espruino shows up as /dev/ttyACM0 on Linux)");
-  else for (const p of ports) io.out(p.path + (p.manufacturer ? "  " + p.manufacturer : "") + (p.vendorId ? "  " + p.vendorId + ":" + p.productId : ""));
+  if (o.json) {
+    io.out(JSON.stringify(ports.map((p) => ({ path: p.path, manufacturer: p.manufacturer, vendorId: p.vendorId, productId: p.productId, serialNumber: p.serialNumber, espruino: !!espruinoKind(p), kind: espruinoKind(p) ?? bridgeKind(p) ?? null }))));
+    return 0;
+  }
+  if (!ports.length) { io.out("no serial ports found (is the board plugged in? An Espruino shows up as /dev/ttyACM0 on Linux)"); return 0; }
+  // Espruinos first, marked; then the rest.
+  var rank = (p: any) => (espruinoKind(p) ? 0 : usbId(p) ? 1 : 2);
+  var sorted = ports.slice().sort((a, b) => rank(a) - rank(b));
+  var w = Math.max(...sorted.map((p) => p.path.length));
+  for (const p of sorted) {
+    var kind = espruinoKind(p), id = usbId(p);
+    io.out((kind ? "* " : "  ") + p.path.padEnd(w) + (id ? "  " + id : "") + (kind ? "  " + kind : bridgeKind(p) ? "  " + bridgeKind(p) : "") + (p.manufacturer && !kind ? "  " + p.manufacturer : "") + (p.serialNumber && kind ? "  serial " + p.serialNumber : ""));
+  }
+  var n = sorted.filter((p) => espruinoKind(p)).length;
+  io.out(n === 1 ? "* an Espruino board: --port auto picks it" : n > 1 ? "* Espruino boards: give one with --port PATH" : "no Espruino board among them by USB ID (" + ESPRUINO_USB.map((e) => e.id).join(", ") + ")");
   return 0;
 }
 
@@ -276,6 +309,6 @@ export async function simCommand(o: { board?: string; tcp?: string; seed?: strin
   } catch (e: any) {
     throw new CliError("Cannot listen on " + a.host + ":" + a.port + " (" + (e.code || e.message) + "): pick another port.");
   }
-  io.out("virtual " + name + " listening on tcp://" + s.address.host + ":" + s.address.port + " (espdma test --port tcp://" + s.address.host + ":" + s.address.port + ", or espruino --no-ble -p tcp://" + s.address.host + ":" + s.address.port + ")");
+  io.out("virtual " + name + " (one client at a time) listening on tcp://" + s.address.host + ":" + s.address.port + " (espdma test --port tcp://" + s.address.host + ":" + s.address.port + ", or espruino --no-ble -p tcp://" + s.address.host + ":" + s.address.port + ")");
   return { close: () => s.close(), host: s.address.host, port: s.address.port };
 }

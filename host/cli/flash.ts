@@ -34,12 +34,12 @@ export function bootCode(slot: string): string {
 
 /** Refuse code that would not run on Espruino, before anything is sent: it must parse as
  * ES5 and pass the bundle gate of `npm run build` (scripts/check-bundle.ts). */
-export function checkFlashable(code: string, name: string): void {
+export function checkFlashable(code: string, name: string, nothing = "Nothing was written to the board. Flash"): void {
   var problems = checkBundle(code);
   if (!problems.length) return;
   var first = problems.slice(0, 3).map((p) => name + ":" + p.line + ":" + p.column + ": " + p.what).join("\n  ");
   throw new CliError("Refusing " + name + ": it would not run on Espruino (" + problems.length + " problem" + (problems.length > 1 ? "s" : "") + "):\n  " + first +
-    "\nNothing was written to the board. Flash a bundle built by `npm run build` (dist/espdma.min.js).");
+    "\n" + nothing + " a bundle built by `npm run build` (dist/espdma.min.js).");
 }
 
 /** Same CRC-32 as host/link/crc32.ts, on a board whose E.CRC32 is missing (SAVE_ON_FLASH

@@ -9,6 +9,9 @@ import { jsonError } from "./report";
 import { target } from "./commands";
 import { scenarios } from "../scenarios/catalog";
 import { registerRaceCommand } from "../race/command";
+import { ROOT } from "../scenarios/bundle";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { simPtyCommand } from "./sim-pty";
 
 /** sim's transport: the pty (--pty) or TCP; one at a time. */
@@ -24,15 +27,25 @@ function collect(v: string, prev: string[]): string[] {
 
 function targetOptions(c: Command): Command {
   return c
-    .addOption(new Option("-p, --port <path>", "serial port of a real board (/dev/ttyACM0, COM3) or tcp://HOST:PORT").conflicts("virtual"))
+    .addOption(new Option("-p, --port [path]", "serial port of a real board (/dev/ttyACM0, COM3), auto (the one Espruino attached, by USB ID; also --port alone) or tcp://HOST:PORT").conflicts("virtual"))
     .option("-b, --baud <n>", "baud rate of the serial port", "115200")
     .addOption(new Option("--virtual <board>", "use an in-process virtual board (pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q, banglejs2); the default, as pico"));
+}
+
+/** The version in package.json (the compiled host and the sources read the same file). */
+function packageVersion(): string {
+  try {
+    return JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
+  } catch (e) {
+    return "unknown";
+  }
 }
 
 export function program(): Command {
   var p = new Command("espdma")
     .description("DMA driver for Espruino boards: flash it, test it over serial, debug it in the REPL, simulate a board")
     .showHelpAfterError("(run with --help for usage)")
+    .version(packageVersion(), "-V, --version", "print the version of espdma")
     .exitOverride();
 
   targetOptions(p.command("test").description("run the test scenarios on a board and check the invariants"))
@@ -41,6 +54,7 @@ export function program(): Command {
     .option("--json", "print one JSON object {board, scenarios, passed, failed} and nothing else (with \"error\" when the run could not go on)")
     .option("--junit <file>", "also write a JUnit XML report")
     .option("--bundle <file>", "upload this driver bundle instead of dist/espdma.min.js (e.g. dist/espdma.js to debug)")
+    .option("--verbose", "print the table of every scenario and invariant (default: one line per scenario, details of failures)")
     .action(async (o) => { process.exitCode = await testCommand(o); });
 
   targetOptions(p.command("flash").description("write the bundle to Storage, verify it by CRC and make it run at boot from a boot file of its own (.boot0-.boot3), before your saved code"))
@@ -67,13 +81,14 @@ export function program(): Command {
     });
 
   p.command("sim").description("serve a virtual board on TCP or a pseudo-terminal (for espdma --port, or the espruino CLI)")
-    .option("--board <name>", "board to simulate", "pico")
+    .option("--virtual <board>", "board to simulate: pico (default), wifi, original, f4discovery")
+    .addOption(new Option("--board <name>").hideHelp())
     .option("--tcp <host:port>", "address to listen on", "127.0.0.1:4000")
     .option("--pty", "serve it on a new pseudo-terminal instead (a real tty: --port /dev/pts/N)")
     .option("--link <name>", "with --pty: also make NAME a link to the pty, e.g. ./ttyESPDMA")
     .option("--seed <n>", "scheduler seed")
     .action(async (o, cmd) => {
-      var s = await simTarget(o, cmd.getOptionValueSource("tcp") === "cli");
+      var s = await simTarget({ ...o, board: o.virtual ?? o.board }, cmd.getOptionValueSource("tcp") === "cli");
       // Until the user's Ctrl-C (not a SIGINT the board's Ctrl-C handling sent itself).
       await new Promise<void>((resolve) => { var off = onUserInterrupt(() => { off(); resolve(); }); });
       await s.close();
@@ -119,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-var invokedDirectly = process.argv[1] && /(?:bin[\\/]espdma(?:\.js)?|host[\\/]cli[\\/]main\.ts)$/.test(process.argv[1]);
+var invokedDirectly = process.argv[1] && /(?:bin[\\/]espdma(?:\.js)?|host[\\/]cli[\\/]main\.[tj]s)$/.test(process.argv[1]);
 if (invokedDirectly) {
   // `espdma race | head`: a closed pipe ends the command quietly, as other Unix tools do.
   process.stdout.on("error", (e: any) => {

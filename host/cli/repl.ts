@@ -155,7 +155,8 @@ export interface ExecOptions {
  * `espdma exec CODE`: get a prompt, turn the echo off (no prompt, no `=value`: only what the
  * code prints comes back), send the code as DLE lines as Espruino's tools send code, print what
  * the board prints while it runs, then for waitMs more, and turn the echo back on. Exit code 1
- * when the board printed an uncaught error, else 0 (a link failure throws: exit code 2).
+ * when the board printed an uncaught error or the code was interrupted (Ctrl-C), else 0 (a link
+ * failure throws: exit code 2).
  */
 export async function execCommand(t: LinkTarget, code: string, o: ExecOptions, io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
   var target: ReplTarget = t.port || t.board ? t : virtualTarget(t, io.err);
@@ -167,7 +168,7 @@ export async function execCommand(t: LinkTarget, code: string, o: ExecOptions, i
     var part = text.slice(shown, upto).replace(/[\x11\x13]/g, "");
     shown = Math.max(shown, upto);
     if (!part) return;
-    if (/Uncaught /.test(part)) failed = true;
+    if (/Uncaught |Execution Interrupted/.test(part)) failed = true;
     io.out(part.replace(/\r\n/g, "\n").replace(/\n$/, ""));
   };
   var off = link.transport.onData((b) => {

@@ -3,6 +3,7 @@ import { createVirtualBoard, VirtualBoard } from "../virtual-board/index";
 import { findBoard } from "../../boards/index";
 import { ReplClient, ReplClientOptions } from "./repl-client";
 import { LinkError, StreamTransport, Transport, serialTransport, tcpTransport } from "./transport";
+import { findEspruino, listPorts } from "./ports";
 
 export interface LinkTarget {
   /** A serial port path (/dev/ttyACM0, COM3) or tcp://host:port. */
@@ -41,7 +42,9 @@ export async function openLink(t: LinkTarget): Promise<OpenedLink> {
     if (!a) throw new LinkError("Bad TCP address " + JSON.stringify(t.port) + ": write tcp://HOST:PORT", "EINVAL");
     transport = tcpTransport(a.host, a.port);
   } else if (t.port) {
-    transport = serialTransport(t.port, t.baud, t.binding);
+    // --port auto: the one attached Espruino, by USB ID.
+    var path = t.port === "auto" ? await findEspruino(() => listPorts(t.binding)) : t.port;
+    transport = serialTransport(path, t.baud, t.binding);
   } else {
     if (!vb) {
       var name = t.virtual ?? "pico";
@@ -51,10 +54,29 @@ export async function openLink(t: LinkTarget): Promise<OpenedLink> {
     var board = vb;
     transport = new StreamTransport("virtual " + board.board.name, () => board.stream());
   }
-  await transport.open();
+  if (t.port && /^tcp:\/\//.test(t.port)) {
+    try {
+      await transport.open();
+    } catch (e: any) {
+      throw tcpError(e, t.port);
+    }
+  } else await transport.open();
   var client = new ReplClient(transport, t.client);
   return {
     client, transport, vb,
     close: async () => { await client.close(); if (vb && !t.board) vb.close(); },
   };
+}
+
+/** What a failed TCP connect means, in the user's terms: a name that does not resolve is not
+ * a sim to start. */
+function tcpError(e: any, url: string): any {
+  var a = parseTcp(url)!;
+  if (/^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL)$/.test(e && e.code)) {
+    return new LinkError("Cannot resolve the host " + JSON.stringify(a.host) + " of " + url + " (" + e.code + "): check the name, or give an IP address (tcp://127.0.0.1:" + a.port + " for `espdma sim` on this machine).", e.code);
+  }
+  if (e && e.code === "ECONNREFUSED") {
+    return new LinkError("Cannot connect to " + url + ": nothing listens there (ECONNREFUSED). Start a virtual board there with `espdma sim --virtual pico --tcp " + a.host + ":" + a.port + "`, or check the address of your serial-to-TCP bridge.", "ECONNREFUSED");
+  }
+  return e;
 }

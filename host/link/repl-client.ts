@@ -82,7 +82,10 @@ export class ReplClient extends EventEmitter {
   }
 
   private lost(err?: Error): void {
-    this.closedErr = new LinkError("The link to " + this.transport.description + " closed" + (err ? " (" + err.message + ")" : "") + ": was the board unplugged?", "ECLOSED");
+    // `espdma sim` says why it closes a connection (busy: one client at a time): that is the error.
+    var said = /espdma sim: busy: [^\r\n]*/.exec(this.text);
+    this.closedErr = said ? new LinkError(said[0].replace(/^espdma sim: busy: /, "The virtual board at ") , "EBUSY") :
+      new LinkError("The link to " + this.transport.description + " closed" + (err ? " (" + err.message + ")" : "") + ": was the board unplugged?", "ECLOSED");
     this.failAll(this.closedErr);
   }
 
@@ -147,7 +150,7 @@ export class ReplClient extends EventEmitter {
       if (this.closedErr) throw this.closedErr;
       if (this.resets !== resets) throw new LinkError("The board reset during an upload (after " + i + " of " + buf.length + " bytes): it lost what was sent. Check its power and cable, then run the command again.", "ERESET");
       if (this.xoff) await this.waitXon();
-      await this.transport.write(buf.subarray(i, i + n));
+      await this.transport.write(buf.subarray(i, i + n)).catch((e) => { throw this.closedErr ?? e; });
       // Let the board's answer (an XOFF) arrive before the next chunk.
       await new Promise((r) => setImmediate(r));
       if (onProgress) onProgress(Math.min(i + n, buf.length), buf.length);
@@ -188,7 +191,7 @@ export class ReplClient extends EventEmitter {
         return;
       } catch (e: any) {
         last = e;
-        if (e.code === "ECLOSED") throw e;
+        if (e.code === "ECLOSED" || e.code === "EBUSY") throw this.closedErr ?? e;
       }
     }
     throw new LinkError("The board on " + this.transport.description + " does not answer (" + this.opts.syncAttempts + " tries of Ctrl-C and a probe line). Check that it runs Espruino, the port and the baud rate; press reset and retry." + (last ? " Last: " + last.message : ""), "ENOANSWER");

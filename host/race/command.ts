@@ -1,6 +1,7 @@
-// `espdma race [--board B] [--schedules N] [--mutant-schedules M] [--seed S] [--mutant NAME]
-// [--json] [--replay CASE] [--fifo]`: the race search outside the test suite. registerRaceCommand(program)
+// `espdma race [--virtual B] [--schedules N] [--mutant-schedules M] [--seed S] [--mutant NAME]
+// [--json] [--replay CASE] [--fifo] [--verbose]`: the race search outside the test suite. registerRaceCommand(program)
 // adds it to a commander program (host/cli/main.ts wires it in).
+import { Option } from "commander";
 import type { Command } from "commander";
 import { findBoard } from "../../boards/index";
 import { runRace, DEFAULT_MUTANT_SCHEDULES } from "./run";
@@ -10,7 +11,11 @@ import type { RaceCase } from "./program";
 import { runNrf52Race, nrf52Mutants } from "./nrf52";
 
 export interface RaceCliOptions {
+  /** The virtual board (--virtual; --board is its old, hidden name). */
   board?: string;
+  virtual?: string;
+  /** Print each mutant's catch in full (the control working), not one line. */
+  verbose?: boolean;
   schedules?: string;
   mutantSchedules?: string;
   seed?: string;
@@ -68,7 +73,7 @@ export function raceAction(o: RaceCliOptions, out: (line: string) => void = cons
     throw new RaceUsageError("Unknown --mutant " + JSON.stringify(mutant) + ": all, none, or one of " + mutants.map(function (m) { return m.name; }).join(", ") + ".");
   }
   var replay = o.replay !== undefined ? parseReplay(o.replay) : undefined;
-  var board = o.board || "pico";
+  var board = o.virtual || o.board || "pico";
   var fb = findBoard(board);
   if (o.fifo && fb && fb.family !== "F4") throw new RaceUsageError("--fifo needs an F4 board (the F1 DMA has no FIFO): pico, wifi or f4discovery.");
   var t0 = Date.now();
@@ -82,10 +87,10 @@ export function raceAction(o: RaceCliOptions, out: (line: string) => void = cons
   } else try {
     res = runRace({
       board: board, schedules: schedules, mutantSchedules: mutantSchedules, seed: seed, mutant: mutant, replay: replay,
-      shrink: o.shrink !== false, log: o.json ? undefined : out, fifo: !!o.fifo,
+      shrink: o.shrink !== false, log: o.json ? undefined : out, logCatch: o.json || !o.verbose ? () => {} : out, fifo: !!o.fifo,
     });
   } catch (e: any) {
-    if (/^unknown board/.test(e && e.message)) throw new RaceUsageError("Unknown --board " + JSON.stringify(board) + ": pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q or banglejs2.");
+    if (/^unknown board/.test(e && e.message)) throw new RaceUsageError("Unknown --virtual " + JSON.stringify(board) + ": pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q or banglejs2.");
     throw e;
   }
   var wall = Date.now() - t0;
@@ -118,9 +123,13 @@ export function raceAction(o: RaceCliOptions, out: (line: string) => void = cons
     if (res.violations) bad.push(res.violations + " violation(s) on the real stack");
     if (missed.length) bad.push("mutant(s) not caught: " + missed.map(function (m) { return m.name; }).join(", ") + " (try a larger --mutant-schedules)");
     var caught = res.mutants.filter(function (m) { return m.caught; }).length, expected = res.mutants.filter(function (m) { return !m.equivalent; }).length;
-    out((bad.length ? "FAILED: " + bad.join("; ") : "OK: " + (mutant === "all" || mutant === "none" ? "no violation on the real stack" : "") +
-      (res.mutants.length ? (mutant === "all" || mutant === "none" ? ", " : "") + caught + " of " + expected + " mutant(s) caught" : "")) +
-      " (" + (wall / 1000).toFixed(1) + " s)");
+    var stack = mutant === "all" || mutant === "none";
+    var ok = [stack ? "no violation on the real stack" : ""];
+    if (expected) ok.push(caught + " of " + expected + " mutant(s) caught");
+    // A mutant run alone that cannot be caught on this board checks nothing: say so, not "0 of 0".
+    else if (res.mutants.length) ok.push("mutant " + res.mutants.map(function (m) { return m.name; }).join(", ") + " is equivalent on " + board + ": nothing to catch here (run it on an F4 board)");
+    out((bad.length ? "FAILED: " + bad.join("; ") : "OK: " + ok.filter(Boolean).join(", ")) + " (" + (wall / 1000).toFixed(1) + " s)");
+    if (!bad.length && !o.verbose && caught) out("  (--verbose shows how each mutant was caught)");
   }
   if (res.violations > 0) return 1;
   return missed.length ? 1 : 0;
@@ -130,7 +139,9 @@ export function registerRaceCommand(program: Command): Command {
   return program
     .command("race")
     .description("search client programs x DMA schedules on the virtual board for races; broken providers as controls")
-    .option("--board <board>", "pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q or banglejs2", "pico")
+    .option("--virtual <board>", "the virtual board: pico (default), wifi, original, f4discovery, puckjs, pixljs, mdbt42q or banglejs2")
+    .addOption(new Option("--board <board>").hideHelp())
+    .option("--verbose", "print each mutant's catch in full (violated invariant, minimal program, replay)")
     .option("--schedules <n>", "schedules to search on the real stack", "1000")
     .option("--mutant-schedules <n>", "most schedules per mutant (each stops at its first catch)", String(DEFAULT_MUTANT_SCHEDULES))
     .option("--seed <s>", "seed of the search", "1")

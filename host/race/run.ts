@@ -35,6 +35,9 @@ export interface RaceOptions {
   shrink?: boolean;
   /** Print failures (and progress) as they are found. Default false. */
   log?: (line: string) => void;
+  /** Where a mutant's catch report goes (default: log). A catch is the control working, not a
+   * failure: the CLI shows it with --verbose only. */
+  logCatch?: (line: string) => void;
   /** Offer timer-paced and cyclic transfers (default true; false: memcpy only). */
   paced?: boolean;
   /** The FIFO program family (F4 boards): paced channels pack bytes into words (Program.fifo). */
@@ -92,6 +95,7 @@ export function runRace(opts: RaceOptions): RaceResult {
   var mn = opts.mutantSchedules === undefined ? DEFAULT_MUTANT_SCHEDULES : opts.mutantSchedules;
   if (!(Number.isInteger(n) && n >= 1) || !(Number.isInteger(mn) && mn >= 1)) throw new Error("schedules and mutantSchedules must be positive integers");
   var log = opts.log || function () {};
+  var logCatch = opts.logCatch || log;
   var res: RaceResult = { schedules: 0, violations: 0, mutants: [], seed: seed, failures: [], ms: 0 };
 
   if (opts.replay) {
@@ -125,7 +129,7 @@ export function runRace(opts: RaceOptions): RaceResult {
     var mr: MutantResult = { name: mu.name, caught: ms.violations > 0, schedules: ms.schedules };
     if (eq) mr.equivalent = eq;
     res.mutants.push(mr);
-    if (ms.failure) { res.failures.push(ms.failure); log(ms.failure.text); }
+    if (ms.failure) { res.failures.push(ms.failure); logCatch(ms.failure.text); }
     else if (!eq) log("mutant " + mu.name + ": NOT caught in " + ms.schedules + " schedules");
   });
   return res;
@@ -177,7 +181,7 @@ function search(board: BoardDef, mutant: Mutant | null, n: number, seed: number,
 function report(board: BoardDef, mutant: Mutant | null, rc: RaceCase, f: FailureInfo, runIndex?: number): RaceFailureReport {
   var mname = mutant ? mutant.name : "none";
   var replayJson = JSON.stringify(rc);
-  var replay = "espdma race --board " + board.name + " --mutant " + mname + " --replay '" + replayJson + "'";
+  var replay = "espdma race --virtual " + board.name + " --mutant " + mname + " --replay '" + replayJson + "'";
   var stepText = f.step >= 0 ? "step " + f.step + " (" + describeStep(rc.program.steps[f.step]) + ")" : "the final checks";
   var lines = [
     // A mutant's failure is the control working (expected); without a mutant it is a real race.

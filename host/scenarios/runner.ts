@@ -71,8 +71,9 @@ async function prepare(link: OpenedLink, o: RunOptions): Promise<BoardDef> {
   var board = findBoard(envBoard) || (o.target.virtual ? findBoard(o.target.virtual) : undefined);
   if (!board) throw new LinkError("The board reports BOARD=" + JSON.stringify(envBoard) + ", which espdma does not know. Supported: pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q, banglejs2.", "EBOARD");
   var code = (o.driver ?? driverSource(board.family)) + "\n" + (await agentSource());
+  await checkFits(c, code, board, !!link.vb);
   try {
-    await load(c, code, board, o);
+    await load(c, code, board, o, !!link.vb);
   } catch (e: any) {
     // Noise garbled the code: once more on a clean interpreter. Anything else (out of memory,
     // a bundle that throws) fails the same way again: report it.
@@ -80,13 +81,26 @@ async function prepare(link: OpenedLink, o: RunOptions): Promise<BoardDef> {
     o.log?.("the upload arrived damaged (noise?): resetting the board and uploading again");
     await c.sync();
     await c.resetBoard();
-    await load(c, code, board, o);
+    await load(c, code, board, o, false);
   }
   return board;
 }
 
+/** Code sent to the REPL stays in the board's RAM (function bodies are kept as text): code
+ * longer than the free variable store in bytes can never load, so it is refused before the
+ * upload, with the figures (process.memory(): free blocks x blocksize). */
+async function checkFits(c: OpenedLink["client"], code: string, board: BoardDef, virtual: boolean): Promise<void> {
+  var m: any = await c.eval("(function(m){return[m.free,m.blocksize||0]})(process.memory())", 3000, "asking the board's free memory").catch(() => null);
+  var free = Array.isArray(m) && typeof m[0] === "number" ? m[0] : board.espruino.vars;
+  var bs = Array.isArray(m) && m[1] > 0 ? m[1] : board.espruino.blockSize;
+  var bytes = free * bs;
+  if (code.length <= bytes) return;
+  throw new LinkError("The driver and agent are " + code.length + " bytes of code, and the " + (virtual ? "virtual " : "") + board.title + " has " + free + " free variables of " + bs +
+    " bytes (" + bytes + " bytes): code uploaded to the REPL stays in RAM, so it cannot load. Use the minified bundle (npm run build: dist/espdma.min.js)" + (virtual ? "" : ", or free memory on the board (reset())") + ".", "ETOOBIG");
+}
+
 /** Send the code and check that both globals exist. */
-async function load(c: OpenedLink["client"], code: string, board: BoardDef, o: RunOptions): Promise<void> {
+async function load(c: OpenedLink["client"], code: string, board: BoardDef, o: RunOptions, virtual: boolean): Promise<void> {
   // What the board prints while the code loads says why a load failed (Espruino prints
   // "ERROR: Out of Memory!" or "Uncaught SyntaxError ..." and goes on with the next line).
   var said: string[] = [];
@@ -114,19 +128,24 @@ async function load(c: OpenedLink["client"], code: string, board: BoardDef, o: R
   }
   if (ok !== "object,object") {
     // Signs of damage on the way, not of a bundle that cannot load: worth one more upload.
-    var noise = open || !said.length || said.some((l) => /SyntaxError/.test(l));
-    if (open) said.push("the board was left waiting for the end of a statement (a damaged bracket or quote)");
-    var err: any = uploadError(ok, said, code.length, board);
+    // An in-process board has no line: what it said is the code's own fault.
+    var noise = !virtual && (open || !said.length || said.some((l) => /SyntaxError/.test(l)));
+    if (open) said.push("the board was left waiting for the end of a statement (" + (virtual ? "an unclosed bracket or quote in the bundle" : "a damaged bracket or quote") + ")");
+    var err: any = uploadError(ok, said, code.length, board, virtual);
     err.noise = noise && err.code === "EUPLOAD";
     throw err;
   }
 }
 
 /** Why an upload did not leave both globals on the board, and what to do about it. */
-function uploadError(got: string, said: string[], bytes: number, board: BoardDef): LinkError {
+function uploadError(got: string, said: string[], bytes: number, board: BoardDef, virtual = false): LinkError {
   var what = "the board has " + got + " for espdma,espdmaAgent after the upload";
   if (said.some((l) => /Out of Memory/i.test(l))) {
     return new LinkError("The board ran out of memory loading the driver and agent (" + bytes + " bytes of code) on " + board.name + ": " + what + ". The bundle is too big for this board's variable store; build a smaller bundle (npm run build) or free memory on the board (reset()) and retry.", "ENOMEM");
+  }
+  if (virtual) {
+    // No line, no noise: the bundle itself threw or is incomplete.
+    return new LinkError("The driver bundle does not load on the virtual " + board.name + (said.length ? " (" + said[0] + ")" : "") + ": " + what + ". The bundle is broken: rebuild it (npm run build) or check the file given to --bundle (node --import tsx scripts/check-bundle.ts FILE).", "EUPLOAD");
   }
   if (said.length) {
     return new LinkError("The code failed to load (" + said[0] + "): " + what + ". Noise on the line garbles code: retry, and lower the baud rate if it persists; a bundle that fails the same way each time is broken (npm run build, node --import tsx scripts/check-bundle.ts).", "EUPLOAD");

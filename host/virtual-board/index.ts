@@ -68,7 +68,7 @@ export interface VirtualBoard {
   /** A Duplex stream to the REPL (in-process transport). */
   stream(): import("node:stream").Duplex;
   /** Expose the REPL as a serialport MockBinding port at `path`. */
-  attachMockPort(path?: string): () => void;
+  attachMockPort(path?: string, usb?: { vendorId?: string; productId?: string; manufacturer?: string; serialNumber?: string }): () => void;
   /** Evaluate code directly (not through the REPL); prints uncaught errors to the output. */
   eval(code: string): unknown;
   close(): void;
@@ -108,7 +108,7 @@ export function createVirtualBoard(opts: VirtualBoardOptions): VirtualBoard {
   return {
     board, mcu, loop, runtime, repl: r,
     stream: () => createDuplex(r),
-    attachMockPort: (path) => attachMockPort(r, path),
+    attachMockPort: (path, usb) => attachMockPort(r, path, usb),
     eval(code) {
       var res = runtime.evaluate(code);
       runtime.runPending();

@@ -93,7 +93,7 @@ describe("espdma command", () => {
     assert.equal(r.code, 2);
     var o = JSON.parse(r.out);
     assert.deepEqual(Object.keys(o), ["board", "scenarios", "passed", "failed", "error"]);
-    assert.match(o.error, /failed to load \(Uncaught Error: boom at load\)/);
+    assert.match(o.error, /does not load on the virtual pico \(Uncaught Error: boom at load\)/);
     assert.match(r.err, /boom at load/);
   });
 
@@ -167,9 +167,9 @@ describe("espdma command", () => {
     assert.equal(await main(["test", "--seed", "-4"]), 2);
   });
 
-  test("testCommand prints a table with one row per check", async () => {
+  test("testCommand --verbose prints a table with one row per check", async () => {
     var io = capture();
-    var code = await testCommand({ virtual: "pico", scenario: ["idle-no-timers"] }, io);
+    var code = await testCommand({ virtual: "pico", scenario: ["idle-no-timers"], verbose: true }, io);
     var table = io.outText.join("\n");
     assert.match(table, /idle-no-timers/);
     assert.match(table, /no timer while idle/);

@@ -130,6 +130,7 @@ test("espdma exec: --wait lets the board's timers print; an uncaught error is ex
 
 test("a driver error printed at the REPL shows its e.code (finding 3)", () => {
   var r = run(["exec", 'espdma.requestChannel({ request: "nope" })']);
+  // The message starts with the code: Espruino prints an uncaught Error's message, not its .code.
   assert.match(r.stdout, /^Uncaught \w+: ENODEV: unknown request NOPE: use MEM2MEM/);
   assert.equal(r.status, 1);
 });
@@ -203,4 +204,24 @@ test("espdma sim: a client's Ctrl-C stops a loop that touches nothing; the sim k
     assert.match(got, /=42/);
     sock.destroy();
   } finally { s.kill(); }
+});
+
+test("over a port (a sim on TCP): exec prints the output; piped input ends once the output is quiet", { timeout: 60000 }, async () => {
+  var { serveTcp } = await import("../../host/virtual-board/index");
+  var { execCommand } = await import("../../host/cli/repl");
+  var s = await serveTcp({ board: "original", port: 0, pace: "fast" });
+  try {
+    var port = "tcp://127.0.0.1:" + s.address.port;
+    var out: string[] = [], err: string[] = [];
+    var code = await execCommand({ port }, 'print(process.env.BOARD); throw new Error("EBUSY: in use")', {}, { out: (x) => out.push(x), err: (x) => err.push(x) });
+    assert.match(out.join("\n"), /^ESPRUINOBOARD\nUncaught Error: EBUSY: in use\n/, err.join("\n"));
+    assert.equal(code, 1);
+    // The echo is back on for the next user of the board.
+    var input = new PassThrough(), output = new PassThrough(), seen = "";
+    output.on("data", (b) => (seen += b.toString("latin1")));
+    var done = replSession({ port }, { input, output });
+    input.end("7*6\r");
+    await done;
+    assert.match(seen, /7\*6\r\n=42\r\n>/);
+  } finally { await s.close(); }
 });

@@ -156,7 +156,7 @@ describe("espdma ports", () => {
     assert.deepEqual([p.path, p.manufacturer, p.vendorId, p.productId], ["/dev/ttyACM7", "Espruino", "0483", "5740"]);
     io = capture();
     await portsCommand({}, io, { binding: MockBinding });
-    assert.ok(io.outText.some((l) => /^\/dev\/ttyACM7\s+Espruino\s+0483:5740$/.test(l)), io.outText.join("\n"));
+    assert.ok(io.outText.some((l) => /^\* \/dev\/ttyACM7\s+0483:5740  Espruino \(STM32 Virtual ComPort\)/.test(l)), io.outText.join("\n"));
   });
 
   test("a list that fails (no udevadm) falls back to device names, with a warning", async () => {
@@ -181,7 +181,7 @@ describe("espdma sim --tcp", () => {
     var io = capture();
     var s = await simCommand({ board: "wifi", tcp: "127.0.0.1:0" }, io);
     try {
-      assert.match(io.outText[0], /virtual wifi listening on tcp:\/\/127\.0\.0\.1:\d+/);
+      assert.match(io.outText[0], /virtual wifi \(one client at a time\) listening on tcp:\/\/127\.0\.0\.1:\d+/);
       var tio = capture();
       var code = await testCommand({ port: "tcp://" + s.host + ":" + s.port, scenario: ["idle-no-timers"], json: true }, tio);
       var o = JSON.parse(tio.outText[0]);

@@ -117,7 +117,8 @@ describe("SAADC: scatter-gather and cyclic over the double-buffered RESULT.PTR",
     r.loop.runUntil(10);
     var scratch = r.mcu.heap.alloc(4)!;
     (r.mcu.easydma.SAADC as any).analogRead(1, scratch.addr);
-    r.loop.runUntil(30);
+    // (polled when due to end, 100 ms after the start: the clobber is seen then)
+    r.loop.runUntil(150);
     assert.equal(res.length, 1);
     assert.equal(res[0].result, "read_failed");
     assert.equal(res[0].residue, 2000, "unknown how much landed: the buffer counts whole");

@@ -16,9 +16,10 @@ test("analogRead() during a SAADC capture ends it with read_failed; the capture'
     ch.prepSlaveSg([buf], "dev2mem", { callback: function (r) { res = r; } }).submit();
     ch.issuePending();
     setTimeout(function () { var v = analogRead(3); print("analog " + v + " filled " + buf.filter(function (x) { return x; }).length); }, 20);
-    setTimeout(function () { print("result " + res.result + " residue " + res.residue + " filled " + buf.filter(function (x) { return x; }).length); ch.synchronize(); ch.release(); }, 60);
+    setTimeout(function () { print("result " + res.result + " residue " + res.residue + " filled " + buf.filter(function (x) { return x; }).length); ch.synchronize(); ch.release(); }, 150);
   `);
-  vb.loop.runUntil(vb.loop.now() + 100);
+  // (the driver is polled when the transfer is due to end, 100 ms: it sees the clobber then)
+  vb.loop.runUntil(vb.loop.now() + 200);
   var a = /analog (\S+) filled (\d+)/.exec(out), r = /result (\S+) residue (\d+) filled (\d+)/.exec(out);
   assert.ok(a && r, out);
   assert.equal(a![1], String(-1 / 16384), "the model's input reading");

@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync, existsSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ptyUnavailable, until } from "./bindings";
+import { selectScenarios } from "../../host/scenarios/runner";
 
 const skip = ptyUnavailable() || undefined;
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -43,11 +44,13 @@ describe("the CLI against espdma sim --pty", { skip }, () => {
     assert.equal(readlinkSync(link), m![1]);
   });
 
-  test("espdma test --port: the scenarios pass, exit 0", () => {
-    var r = espdma(["test", "--port", link, "--scenario", "memcpy-ok,sync-in-callback,idle-no-timers", "--json"]);
+  test("espdma test --port: every scenario that applies to a real board passes, exit 0", () => {
+    var r = espdma(["test", "--port", link, "--json"]);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     var o = JSON.parse(r.stdout);
-    assert.deepEqual([o.passed, o.failed], [3, 0], r.stdout);
+    var real = selectScenarios().filter((s) => !s.virtualOnly).map((s) => s.name);
+    assert.deepEqual(o.scenarios.map((s: any) => s.name), real);
+    assert.deepEqual([o.passed, o.failed], [real.length, 0], r.stdout);
   });
 
   test("espdma flash --port: verified, and the board runs it at boot", () => {
@@ -63,7 +66,8 @@ describe("the CLI against espdma sim --pty", { skip }, () => {
     p.stderr!.on("data", (b) => (err += b));
     var exited = new Promise<number | null>((r) => p.once("exit", (c) => r(c)));
     try {
-      assert.ok(await until(() => /Connected to /.test(out), 20000), out + err);
+      // The greeting goes to stderr when stdout is not a terminal (piped: a script).
+      assert.ok(await until(() => /Connected to /.test(out + err), 20000), out + err);
       p.stdin!.write("6*7\r");
       assert.ok(await until(() => /=42/.test(out), 10000), out);
       // The flash above left the driver booting: it is there.
@@ -106,4 +110,13 @@ describe("the CLI against espdma sim --pty", { skip }, () => {
     sim = null;
     assert.equal(existsSync(link), false);
   });
+});
+
+test("sim: --pty with --tcp, and --link without --pty, are refused with a clear message (exit 2)", () => {
+  var r = espdma(["sim", "--pty", "--tcp", "127.0.0.1:0"]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /Give either --pty or --tcp, not both/);
+  r = espdma(["sim", "--link", "./ttyX"]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--link names the pty: use it with --pty/);
 });

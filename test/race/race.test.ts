@@ -181,7 +181,7 @@ describe("failure reports", () => {
     assert.match(f.text, /schedule seed: \d+/);
     assert.match(f.text, /minimal program/);
     assert.ok(f.text.includes(f.replay));
-    assert.match(f.replay, /^espdma race --board pico --mutant no-device-sync --replay '/);
+    assert.match(f.replay, /^espdma race --virtual pico --mutant no-device-sync --replay '/);
     // The printed case replays to the same violation, and passes on the real stack.
     const again = runRace({ board: "pico", mutant: "no-device-sync", replay: f.case });
     assert.equal(again.violations, 1);
@@ -233,7 +233,7 @@ describe("failure reports", () => {
       [{ replay: "garbage" }, /Bad --replay: not JSON .*single quotes/],
       [{ replay: '{"schedule":1}' }, /Bad --replay: JSON, but not a race case/],
       [{ mutant: "nope" }, /Unknown --mutant "nope"/],
-      [{ board: "nano" }, /Unknown --board "nano"/],
+      [{ board: "nano" }, /Unknown --virtual "nano"/],
     ];
     for (const [o, re] of bad) assert.throws(() => raceAction({ ...o, mutant: o.mutant ?? "none" }, () => {}), re, JSON.stringify(o));
     const { main } = await import("../../host/cli/main");

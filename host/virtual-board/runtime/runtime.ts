@@ -200,10 +200,21 @@ export class Runtime {
     if (e === INTERRUPT || isTimeout(e)) text = "Execution Interrupted";
     else {
       var pos = positionOf(e, this.sources);
-      text = formatUncaught(e, pos ? this.sources.get(pos.file) : undefined, pos || undefined);
+      text = formatUncaught(this.ownText(e), pos ? this.sources.get(pos.file) : undefined, pos || undefined);
     }
     if (!silent) this.out(text + "\r\n");
     return text;
+  }
+
+  /** Espruino prints an uncaught exception through its toString (`Uncaught %v`): an Error with
+   * a toString of its own (a DmaError's, with its code) prints what that returns (measured on
+   * 2v29). Returned as a name/message pair for formatUncaught; other errors as they are. */
+  private ownText(e: any): unknown {
+    if (!e || typeof e !== "object" || !(e instanceof this.g.Error) || !Object.prototype.hasOwnProperty.call(e, "toString") || typeof e.toString !== "function") return e;
+    var t: string;
+    try { t = String(e.toString()); } catch (x) { return e; }
+    var i = t.indexOf(": ");
+    return { name: i > 0 ? t.slice(0, i) : t, message: i > 0 ? t.slice(i + 2) : "", stack: e.stack };
   }
 
   /** The REPL's `=value` text for a result. */

@@ -30,10 +30,12 @@ function wrapOpen(): void {
   };
 }
 
-/** Create mock port `path` wired to the board's REPL. Returns a function that detaches it. */
-export function attachMockPort(repl: Repl, path = "/dev/virtual-espruino"): () => void {
+/** Create mock port `path` wired to the board's REPL; `usb` is what serialport's list reports
+ * for it (e.g. an STM32 Espruino's vendorId "0483", productId "5740"). Returns a function that
+ * detaches it. */
+export function attachMockPort(repl: Repl, path = "/dev/virtual-espruino", usb: { vendorId?: string; productId?: string; manufacturer?: string; serialNumber?: string } = {}): () => void {
   wrapOpen();
-  MockBinding.createPort(path, { echo: false, record: true });
+  MockBinding.createPort(path, { echo: false, record: true, ...usb });
   attached.set(path, repl);
   return () => { attached.delete(path); };
 }

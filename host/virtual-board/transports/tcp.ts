@@ -13,15 +13,40 @@ export interface TcpServer {
   readonly server: net.Server;
 }
 
+/** What a second client gets, before its connection is closed: the board serves one client at
+ * a time (two would share one REPL's input and output and garble each other's answers). */
+export function busyMessage(host: string, port: number | string, next: number | string = Number(port) + 1): string {
+  return "espdma sim: busy: tcp://" + host + ":" + port + " serves one client at a time and another is connected. Disconnect it, or start a second board: espdma sim --tcp " + host + ":" + next + "\r\n";
+}
+
 export function listenTcp(repl: Repl, host = "127.0.0.1", port = 0): Promise<TcpServer> {
   var sockets = new Set<net.Socket>();
-  var server = net.createServer((sock) => {
+  var accept = (sock: net.Socket) => {
     sockets.add(sock);
     sock.setNoDelay(true);
     var off = repl.onOutput((b) => { if (!sock.destroyed) sock.write(b); });
     sock.on("data", (d) => repl.receive(d));
+    sock.resume();
     sock.on("close", () => { off(); sockets.delete(sock); });
     sock.on("error", () => { off(); sockets.delete(sock); });
+  };
+  var refuse = (sock: net.Socket) => {
+    var a = server.address() as net.AddressInfo;
+    sock.end(busyMessage(a.address, a.port));
+    // Read (and drop) what it sends, so its end is seen and the socket closes.
+    sock.resume();
+    sock.on("error", () => {});
+  };
+  // One client at a time; one that reconnects at once may come before its old connection is
+  // seen closed: it waits up to a second for that (as in tcp-worker.mjs).
+  var server = net.createServer((sock) => {
+    if (!sockets.size) return accept(sock);
+    sock.pause();
+    var waited = 0;
+    var t = setInterval(() => {
+      if (!sockets.size) { clearInterval(t); accept(sock); }
+      else if ((waited += 50) >= 1000 || sock.destroyed) { clearInterval(t); refuse(sock); }
+    }, 50);
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -47,7 +72,8 @@ export function listenTcpInterruptible(repl: Repl, host = "127.0.0.1", port = 0)
   var flag = createInterruptBlock();
   var shared = flag.buffer;
   repl.runtime.setInterruptSource(flag);
-  var worker = new Worker(new URL("./tcp-worker.mjs", import.meta.url), { workerData: { host, port, interrupt: shared } });
+  // The worker knows its port (port 0: picked) once listening: it fills in {port} and {next}.
+  var worker = new Worker(new URL("./tcp-worker.mjs", import.meta.url), { workerData: { host, port, interrupt: shared, busy: busyMessage(host, "{port}", "{next}") } });
   var off = repl.onOutput((b) => worker.postMessage({ t: "out", d: b }));
   return new Promise((resolve, reject) => {
     var closed: (() => void) | null = null;

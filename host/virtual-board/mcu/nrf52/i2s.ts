@@ -6,12 +6,15 @@
 // - STOP: the word in progress completes, then STOPPED. There is no AMOUNT register.
 // Fault: anomaly 55 (nRF52832 from rev 2 and nRF52840, nrf52_erratas.h; nrfx_i2s_stop()
 // disables the PTRUPD interrupts before STOP): RXPTRUPD and TXPTRUPD are set after STOP.
-// Words come at a fixed 16 kHz frame rate here (a simplification: the rate follows CONFIG).
+// One 32-bit word per LRCK frame (16-bit stereo): LRCK = MCK / RATIO, MCK = 32 MHz * MCKFREQ /
+// 2^32 (PS CONFIG.MCKFREQ table: 0x80000000 is 16 MHz); reset values MCKFREQ 0x20000000,
+// RATIO 6 (256X): 15,625 words a second.
 import { EasyDma } from "./easydma";
 
 export const T_START = 0x000, T_STOP = 0x004;
 export const E_RXPTRUPD = 0x104, E_STOPPED = 0x108, E_TXPTRUPD = 0x114;
-export const CONFIG_RXEN = 0x508, CONFIG_TXEN = 0x50c, RXD_PTR = 0x538, TXD_PTR = 0x540, RXTXD_MAXCNT = 0x550;
+const RATIOS = [32, 48, 64, 96, 128, 192, 256, 384, 512];
+export const CONFIG_RXEN = 0x508, CONFIG_TXEN = 0x50c, CONFIG_MCKFREQ = 0x514, CONFIG_RATIO = 0x518, RXD_PTR = 0x538, TXD_PTR = 0x540, RXTXD_MAXCNT = 0x550;
 
 export class I2s extends EasyDma {
   running = false;
@@ -22,6 +25,14 @@ export class I2s extends EasyDma {
   protected resetState(): void {
     this.running = false;
     this.out = [];
+    this.regs.set(CONFIG_MCKFREQ, 0x20000000);
+    this.regs.set(CONFIG_RATIO, 6);
+  }
+
+  /** Cycles per word (per LRCK frame). */
+  private wordCycles(): number {
+    var mck = (32e6 * this.reg(CONFIG_MCKFREQ)) / 4294967296;
+    return this.cyclesAt(mck / (RATIOS[this.reg(CONFIG_RATIO)] || 256) || 15625);
   }
 
   protected writeReg(off: number, v: number): void {
@@ -41,12 +52,12 @@ export class I2s extends EasyDma {
     if (off === T_START) {
       this.running = true;
       this.swap();
-      this.at(this.cyclesAt(16000), "word");
+      this.at(this.wordCycles(), "word");
     } else if (off === T_STOP) {
       var was = this.running;
       this.running = false;
       this.cancel("word");
-      this.at(was ? this.cyclesAt(16000) : this.env.latencyCycles, was ? "lastword" : "stopped");
+      this.at(was ? this.wordCycles() : this.env.latencyCycles, was ? "lastword" : "stopped");
     }
   }
 
@@ -61,7 +72,7 @@ export class I2s extends EasyDma {
     if (what === "word") {
       if (!this.running) return;
       this.word();
-      this.at(this.cyclesAt(16000), "word");
+      this.at(this.wordCycles(), "word");
     } else if (what === "lastword") {
       this.word();
       this.at(this.env.latencyCycles, "stopped");
