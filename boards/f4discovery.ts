@@ -21,5 +21,5 @@ export const f4discovery: BoardDef = {
   requests: f4Requests,
   timers: f4Timers(168000000),
   gpio: f4Gpio,
-  espruino: { vars: 5450, blockSize: 16, version: "2v25" },
+  espruino: { vars: 5450, blockSize: 13, version: "2v29" },
 };

@@ -42,5 +42,5 @@ export const original: BoardDef = {
     { name: "GPIOB", base: 0x40010c00, enr: 0x18, bit: 3, idr: 0x08, odr: 0x0c, bsrr: 0x10 },
     { name: "GPIOC", base: 0x40011000, enr: 0x18, bit: 4, idr: 0x08, odr: 0x0c, bsrr: 0x10 },
   ],
-  espruino: { vars: 2250, blockSize: 16, version: "2v25" },
+  espruino: { vars: 2756, blockSize: 13, version: "2v29" },
 };

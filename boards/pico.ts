@@ -16,5 +16,5 @@ export const pico: BoardDef = {
   requests: f4Requests,
   timers: f4Timers(84000000),
   gpio: f4Gpio,
-  espruino: { vars: 5100, blockSize: 16, version: "2v25" },
+  espruino: { vars: 5100, blockSize: 13, version: "2v29" },
 };

@@ -16,5 +16,5 @@ export const wifi: BoardDef = {
   requests: f4Requests,
   timers: f4Timers(100000000),
   gpio: f4Gpio,
-  espruino: { vars: 7135, blockSize: 16, version: "2v25" },
+  espruino: { vars: 8190, blockSize: 13, version: "2v29" },
 };

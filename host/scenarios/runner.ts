@@ -6,6 +6,7 @@ import { findBoard } from "../../boards/index";
 import type { BoardDef } from "../../boards/types";
 import { openLink, LinkTarget, OpenedLink } from "../link/open";
 import { LinkError } from "../link/transport";
+import { crc32 } from "../link/crc32";
 import { Frame, RunCollector } from "../link/frame";
 import { Prng } from "../virtual-board/mcu/prng";
 import { scenarios as all, findScenario } from "./catalog";
@@ -99,15 +100,60 @@ async function checkFits(c: OpenedLink["client"], code: string, board: BoardDef,
     " bytes (" + bytes + " bytes): code uploaded to the REPL stays in RAM, so it cannot load. Use the minified bundle (npm run build: dist/espdma.min.js)" + (virtual ? "" : ", or free memory on the board (reset())") + ".", "ETOOBIG");
 }
 
+/** The Storage file the code goes through on a board where it does not fit as text. */
+const RUN_FILE = "espdma.run";
+
+/** Does the code fit as one uploaded line? Espruino holds the line (9 characters a block,
+ * 2v29) next to what the code keeps (about as much again, test/conformance/golden/
+ * memory-bundle-text.out): driver and agent do not fit the Original's 2,756 blocks that way. */
+function fitsAsText(code: string, board: BoardDef): boolean {
+  return (2 * code.length) / 9 < board.espruino.vars;
+}
+
+/** Write the code to Storage in pieces and run it from there, as a flashed board runs the
+ * driver: its functions' code then stays in flash. */
+async function loadViaStorage(c: OpenedLink["client"], code: string, o: RunOptions): Promise<void> {
+  var piece = 1024, s = 'require("Storage")', f = JSON.stringify(RUN_FILE);
+  try {
+    for (var at = 0; at < code.length; at += piece) {
+      var part = JSON.stringify(code.slice(at, at + piece));
+      var cmd = s + ".write(" + f + "," + part + "," + at + (at === 0 ? "," + code.length : "") + ")";
+      // Each piece is written at its offset, so a piece that noise damaged is written again.
+      for (var tries = 1; ; tries++) {
+        try {
+          await c.eval(cmd, undefined, "writing the driver and agent to Storage");
+          break;
+        } catch (e: any) {
+          if (e.code === "ECLOSED" || e.code === "ERESET" || tries >= 5) throw e;
+          o.log?.("a piece of the upload arrived damaged (noise?): writing it again");
+          // If the line is too noisy even to get the prompt back, the damage is the news.
+          await c.sync().catch(() => { throw e; });
+        }
+      }
+      o.onUpload?.(Math.min(at + piece, code.length), code.length);
+    }
+    // A damaged piece can still be valid JavaScript: compare the file's CRC before running it.
+    var crc: number = await c.eval("E.CRC32(" + s + ".read(" + f + "))", undefined, "checking the driver and agent in Storage");
+    if (crc !== crc32(code)) throw new LinkError("The driver and agent arrived damaged in Storage (CRC " + crc + ", expected " + crc32(code) + "): noise on the line? Check the cable, lower the baud rate, and retry.", "EUPLOAD");
+  } catch (e: any) {
+    // Noise on the line garbles a command or its data: worth one more upload (see prepare).
+    if (e.code === "ECLOSED" || e.code === "ERESET") throw e;
+    e.noise = true;
+    throw e;
+  }
+  await c.eval("eval(" + s + ".read(" + f + ")),1", 10000, "running the driver and agent from Storage");
+}
+
 /** Send the code and check that both globals exist. */
 async function load(c: OpenedLink["client"], code: string, board: BoardDef, o: RunOptions, virtual: boolean): Promise<void> {
   // What the board prints while the code loads says why a load failed (Espruino prints
-  // "ERROR: Out of Memory!" or "Uncaught SyntaxError ..." and goes on with the next line).
+  // "OUT OF MEMORY" or "Uncaught SyntaxError ..." and goes on with the next line).
   var said: string[] = [];
-  var onText = (t: string) => { if (/ERROR|Uncaught|Error:/.test(t)) said.push(t.replace(/^[>:]+/, "").trim()); };
+  var onText = (t: string) => { if (/ERROR|Uncaught|Error:|OUT OF MEMORY/.test(t)) said.push(t.replace(/^[>:]+/, "").trim()); };
   c.on("text", onText);
   try {
-    await c.upload(code, o.onUpload);
+    if (fitsAsText(code, board)) await c.upload(code, o.onUpload);
+    else await loadViaStorage(c, code, o);
     var check = 'typeof espdma+","+typeof espdmaAgent', open = false;
     try {
       // A board still parsing the code answers late: wait longer than for a plain command.

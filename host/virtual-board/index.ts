@@ -9,7 +9,7 @@
 // errors; typed arrays above 22 bytes are flat HeapBlocks in the virtual SRAM (E.getAddressOf,
 // DMA writes visible to JS), freed when unreachable (WeakRef sweeps at command boundaries),
 // moved by E.defrag; process.memory()/E.getSizeOf in variable blocks; code charged to the
-// variable store (a too-big bundle fails with "ERROR: Out of Memory!"); Storage in a flash
+// variable store (a too-big bundle fails with "OUT OF MEMORY", as 2v29 prints it); Storage in a flash
 // model; reset/load/save/E.setBootCode and Espruino's boot sequence (power cycle included);
 // timers on simulated time (or the wall clock: clock "realtime"), listed in global["\xff"].timers;
 // Espruino's REPL protocol; Ctrl-C on receipt (it interrupts code running one SysTick later).
@@ -101,7 +101,7 @@ export function createVirtualBoard(opts: VirtualBoardOptions): VirtualBoard {
     // As if flashed: a Storage module (survives reset(); require("espdma") finds it there)
     // and loaded now, so the global `espdma` exists at power-on.
     runtime.flash.files.set("espdma", Buffer.from(opts.bundle + "\nmodule.exports = espdma;\n", "latin1"));
-    var res = runtime.loadBundle(opts.bundle);
+    var res = runtime.loadBundle(opts.bundle, "espdma", true);
     if (!res.ok) throw new Error("The bundle failed to load on the virtual " + board.name + ": " + res.text);
   }
   var r = repl;

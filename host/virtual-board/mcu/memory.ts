@@ -246,12 +246,16 @@ export class HeapImpl implements Heap {
     if (!r || !(size >= 0)) return null;
     size = Math.floor(size);
     var u = this.unit, header = u, body = Math.ceil(size / u) * u, need = header + body;
-    var at = Math.ceil(r.arenaStart / u) * u;
+    // Espruino starts a flat string's data on a word boundary: with 13-byte variables it
+    // skips up to 3 variables to find one (2v29, Pico layout: every flat buffer's address is
+    // 0 mod 4, test/conformance/golden/flat-alignment.out).
+    var aligned = (a: number) => { while ((a + header) % 4 !== 0) a += u; return a; };
+    var at = aligned(Math.ceil(r.arenaStart / u) * u);
     var index = 0;
     for (; index < r.blocks.length; index++) {
       var b = r.blocks[index];
       if (b.start - at >= need) break;
-      at = Math.max(at, b.end);
+      at = aligned(Math.max(at, b.end));
     }
     if (at + need > r.arenaEnd) return null;
     var blk = new Block(this.nextId++, at + header, size, r, header, body);
@@ -279,6 +283,7 @@ export class HeapImpl implements Heap {
       var at = Math.ceil(r.arenaStart / u) * u;
       for (var j = 0; j < r.blocks.length; j++) {
         var b = r.blocks[j];
+        while ((at + b.header) % 4 !== 0) at += u; // data stays word-aligned (see alloc)
         var to = at + b.header;
         if (to !== b.addr) {
           r.backing.set(b.data, b.addr - r.def.base);

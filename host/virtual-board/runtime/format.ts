@@ -81,40 +81,75 @@ export function formatValue(v: unknown, depth = 0, seen: unknown[] = []): string
 function functionText(f: Function): string {
   var s = Function.prototype.toString.call(f);
   if (/\{\s*\[native code\]\s*\}$/.test(s)) return "function () { [native code] }";
-  // Espruino shows `function (args) {body}` for named and anonymous functions alike.
-  return s.replace(/^function\s*[A-Za-z0-9_$]*\s*\(/, "function (");
+  // 2v29's REPL shows the parameters and elides the body: `=function (x) { ... }`, for named
+  // and anonymous functions alike (its value for a function declaration too).
+  var m = /^[^(]*\(([^)]*)\)/.exec(s);
+  var params = m ? m[1].split(",").map((p) => p.trim()).filter((p) => p).join(",") : "";
+  return "function (" + params + ") { ... }";
 }
 
-/** The message Espruino would give for an error V8 raised (names and wording differ). */
+/** The message Espruino would give for an error V8 raised (names and wording differ; each
+ * mapping is what 2v29 printed for the same code: test/conformance/golden/uncaught-*.out). */
 export function espruinoMessage(err: any): { name: string; message: string } {
-  var name = (err && err.name) || "Error";
+  // An Error prints with its constructor's name: 2v29 prints `Uncaught Error: m` for an Error
+  // whose own .name was set (measured: e.name = "DmaError" still prints "Error: m").
+  var own = err && typeof err === "object" && tag(err) === "Error" && Object.prototype.hasOwnProperty.call(err, "name");
+  var name = (own ? Object.getPrototypeOf(err).name : err && err.name) || "Error";
   var msg = err && err.message !== undefined ? String(err.message) : String(err);
   var m: RegExpMatchArray | null;
   if ((m = msg.match(/^(\S+) is not defined$/))) return { name: "ReferenceError", message: '"' + m[1] + '" is not defined' };
-  if ((m = msg.match(/^Cannot read properties of (null|undefined) \(reading '(.*)'\)$/))) return { name: "Error", message: "Cannot read property '" + m[2] + "' of " + m[1] };
-  if ((m = msg.match(/^Cannot set properties of (null|undefined) \(setting '(.*)'\)$/))) return { name: "Error", message: "Can't write property '" + m[2] + "' of " + m[1] };
-  if ((m = msg.match(/^(?:\S+\.)?([A-Za-z0-9_$]+) is not a function$/))) return { name: "TypeError", message: '"' + m[1] + '" is not a function' };
+  if ((m = msg.match(/^Cannot (?:read|set) properties of (null|undefined) \((?:reading|setting) '(.*)'\)$/))) return { name: "Error", message: "Can't read property '" + m[2] + "' of " + m[1] };
+  if ((m = msg.match(/^(?:\S+\.)?([A-Za-z0-9_$]+) is not a function$/))) return { name: "Error", message: 'Function "' + m[1] + '" not found!' };
   if (name === "TypeError" || name === "RangeError" || name === "SyntaxError" || name === "ReferenceError" || name === "InternalError") return { name, message: msg };
   return { name: typeof name === "string" ? name : "Error", message: msg };
 }
 
-/** The text Espruino prints for an uncaught exception, without the trailing newline.
- * `pos` (1-based line and column in `source`) adds Espruino's position and caret lines. */
-export function formatUncaught(err: unknown, source?: string, pos?: { line: number; col: number }): string {
+/** One line of Espruino's stack trace: where, and the source line it shows. */
+export interface Frame {
+  /** "f", "REPL", "[raw]", "boot code"; "" for an anonymous function. */
+  name: string;
+  /** File shown in the position ("" at the REPL). */
+  file: string;
+  line: number;
+  col: number;
+  /** The line of code, as Espruino numbers it (a function's lines start at its body). */
+  text: string;
+}
+
+/** The text Espruino prints for an uncaught exception, without the trailing newline. */
+export function formatUncaught(err: unknown, frames: Frame[] = []): string {
   var out: string;
   var isErr = err !== null && typeof err === "object" && (tag(err) === "Error" || "message" in (err as object));
   if (isErr) {
     var em = espruinoMessage(err);
     out = "Uncaught " + em.name + ": " + em.message;
+  } else if (typeof err === "string") {
+    out = "Uncaught " + err;
   } else {
     out = "Uncaught " + formatValue(err);
+    return out;
   }
-  if (source !== undefined && pos) {
-    var lines = source.split("\n");
-    var text = lines[pos.line - 1];
-    if (text !== undefined) {
-      out += "\r\n at line " + pos.line + " col " + pos.col + "\r\n" + text.replace(/\r$/, "") + "\r\n" + " ".repeat(Math.max(pos.col - 1, 0)) + "^";
-    }
+  for (var i = 0; i < frames.length; i++) {
+    var f = frames[i];
+    var where = f.file + ":" + f.line + ":" + f.col;
+    out += "\r\n    at " + (f.name ? f.name + " (" + where + ")" : where) + "\r\n" + markLine(f.text, f.col);
   }
   return out;
+}
+
+/** Espruino's line marker (jslex.c, jslPrintTokenLineMarker): at most 60 characters of the
+ * line, "..." where it was cut, and a caret under the column. */
+export function markLine(text: string, col: number): string {
+  var line = text.replace(/\r$/, "");
+  var p = col - 1, out = "", len = line.length, start = 0;
+  if (len > LINE && p > 30) {
+    var skip = p - 30;
+    out += "...";
+    start = skip + 3;
+    col = col - skip;
+    len -= skip;
+  }
+  out += line.slice(start, start + LINE);
+  if (len > LINE) out += "...";
+  return out + "\r\n" + " ".repeat(Math.max(col - 1, 0)) + "^";
 }

@@ -7,20 +7,25 @@ import type { BoardDef } from "../../../boards/types";
 import type { Mcu, HeapBlock } from "../contract";
 import type { EventLoop } from "../event-loop";
 import { FlatBuffers, fullGc } from "./flat-buffers";
-import { installTypedArrays, flatBreakEven } from "./typed-arrays";
+import { installTypedArrays } from "./typed-arrays";
+import { varLayout, stringBlocks, flatBlocks, type VarLayout } from "./layout";
+import { CATCH_HOOK } from "./hoisting";
+import { EQ_HOOK, LOOSE_HOOK } from "./equality";
+import { rewrite } from "./rewrite";
+import { dataBlocks, reachable } from "./data-size";
+import { FN_HOOK, IIFE_START, IIFE_END } from "./instrument";
 import { FlashFiles, createStorageModule } from "./storage";
-import { formatValue, formatUncaught } from "./format";
+import { formatValue, formatUncaught, espruinoMessage } from "./format";
+import { espruinoFrames, type SourceInfo } from "./stack";
 
 /** Built-ins V8 has and Espruino does not (espruino-compat.md, and Espruino's reference). */
 const REMOVED_GLOBALS = ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "WeakRef", "FinalizationRegistry", "Proxy", "Reflect", "BigInt", "BigInt64Array", "BigUint64Array", "SharedArrayBuffer", "Atomics", "WebAssembly", "Intl", "AggregateError", "Iterator"];
 const REMOVED_MEMBERS: [string, string][] = [["Object", "freeze"], ["Number", "isInteger"], ["Array", "from"], ["Promise", "race"], ["Promise", "any"], ["Promise", "allSettled"]];
 
-/** Variables Espruino itself uses after reset (root, built-in objects), before user code. */
-const BASE_VARS = 40;
-/** Characters of source stored per variable block (a string block of 16 bytes holds ~12). */
-function charsPerBlock(blockSize: number): number {
-  return Math.max(blockSize - 4, 4);
-}
+/** Variables Espruino uses after reset, before user code: 2v29 32-bit Linux build, 5,100
+ * variables, `process.memory().usage` as a program's first statement gives 78
+ * (test/conformance/golden/memory-usage.out). */
+const BASE_VARS = 78;
 
 export interface RuntimeOptions {
   mcu: Mcu;
@@ -63,8 +68,36 @@ export class Runtime {
   private saved: string[] | null = null;
   /** Code evaluated since reset, for save(). */
   private journal: string[] = [];
-  private codeBlocks = new Map<string, HeapBlock>();
-  private sources = new Map<string, string>();
+  /** Functions alive and the blocks each is charged (instrument.ts, code-cost.ts). */
+  private fnCharges: { ref: WeakRef<object>; blk: HeapBlock }[] = [];
+  /** IIFEs running (instrument.ts): charged until they return. */
+  private iifes: HeapBlock[] = [];
+  /** The program's data, as measured at the last collect() (data-size.ts). */
+  private dataBlock: HeapBlock | null = null;
+  /** Rewritten sources (rewrite.ts ids) last loaded from Storage: their functions cost less. */
+  private flashSources = new Set<number>();
+  /** What Espruino had before user code: not the program's data. */
+  private baseline: { keys: Set<string>; objects: Set<unknown> } = { keys: new Set(), objects: new Set() };
+  /** E.getErrorFlags(): set by running out of memory, cleared when read. */
+  private errorFlags = new Set<string>();
+  private newFlags = false;
+
+  /** jsinteractive.c, jsiCheckErrors: once idle, new error flags are reported once. */
+  reportErrorFlags(): void {
+    if (!this.newFlags) return;
+    this.newFlags = false;
+    this.out("New interpreter error: " + Array.from(this.errorFlags).join(",") + "\r\n");
+  }
+  /** Sources run lately, by V8 file name, with how Espruino names them in a stack trace. */
+  private sources = new Map<string, SourceInfo>();
+  /** Espruino's variable layout for this board (block size, string and flat thresholds). */
+  readonly layout: VarLayout;
+  /** What sandbox code throws to stop at an interrupt (Ctrl-C); conformance runs throw it. */
+  readonly interruptSignal: unknown = INTERRUPT;
+  /** Flat strings made by E.toFlatString, by content (a string has no identity in V8). */
+  private flatStrings = new Map<string, HeapBlock>();
+  /** Texts handed out by Storage.read lately: eval() of one of them is code from flash. */
+  readonly fromStorage = new Set<string>();
   private evalCount = 0;
   private shared: Int32Array | null = null;
   private commandsSinceSweep = 0;
@@ -94,25 +127,39 @@ export class Runtime {
     this.write = opts.write;
     this.timeoutMs = opts.timeoutMs ?? 20000;
     this.flat = new FlatBuffers(opts.mcu.heap);
+    this.layout = varLayout(opts.mcu.board.espruino.vars);
     this.flash = opts.flash ?? new FlashFiles(Math.min(opts.mcu.board.flash.size / 4, 128 * 1024));
     this.loop.onError = (e, timer) => this.reportTimerError(e, timer);
     this.loop.isInterrupt = (e) => e === INTERRUPT || isTimeout(e);
-    this.loop.afterCallback = () => { this.interruptFlag = false; this.checkRejections(); };
+    this.loop.afterCallback = () => { this.interruptFlag = false; this.dropIifes(); this.checkRejections(); this.reportErrorFlags(); };
     this.createContext();
   }
 
   // ------------------------------------------------------------------ evaluation
 
   /** Evaluate code as the REPL does. Uncaught errors are printed here and returned. */
-  evaluate(code: string, opts: { filename?: string; print?: boolean } = {}): EvalResult {
+  /** `label`: the frame name Espruino shows ("REPL", "[raw]", "boot code"); `fromFlash`: the
+   * code comes from Storage (its functions stay in flash). */
+  evaluate(code: string, opts: { filename?: string; print?: boolean; label?: string; fromFlash?: boolean; inputInRam?: boolean } = {}): EvalResult {
     var name = opts.filename || "REPL" + (this.evalCount ? ":" + this.evalCount : "");
     this.evalCount++;
     if (this.sources.size > 200) this.sources.delete(this.sources.keys().next().value as string);
-    this.sources.set(name, code);
-    if (!this.chargeCode(code)) {
-      this.out("ERROR: Out of Memory!\r\n");
-      var oom = this.sandboxError("Out of Memory!");
-      return { ok: false, error: oom, text: "ERROR: Out of Memory!" };
+    // V8 runs the rewritten code (rewrite.ts); errors are shown against the original.
+    var rw = rewrite(code);
+    var label = opts.label || (opts.filename && opts.filename.charAt(0) === "[" ? opts.filename : "REPL");
+    this.sources.set(name, { code, rw, name: label, file: label === "boot code" ? name : "" });
+    if (opts.fromFlash) this.flashSources.add(rw.id); else this.flashSources.delete(rw.id);
+    // inputInRam false: the text is not in the variable store (the Linux build's -e reads it
+    // from the command line's memory).
+    var held = opts.inputInRam === false ? undefined : this.holdInput(code, !!opts.fromFlash);
+    if (held === null) {
+      // The command's own text does not fit: 2v29 runs out while it stores it.
+      this.out("OUT OF MEMORY\r\n");
+      this.errorFlags.add("LOW_MEMORY");
+      this.errorFlags.add("MEMORY");
+      this.newFlags = true;
+      if (opts.print !== false) this.reportErrorFlags();
+      return { ok: false, error: this.sandboxError("OUT OF MEMORY"), text: "OUT OF MEMORY" };
     }
     this.journal.push(code);
     this.interruptFlag = false;
@@ -124,13 +171,17 @@ export class Runtime {
       this.collect();
     }
     try {
-      var value = this.busy(() => vm.runInContext(code, this.context, { filename: name, timeout: this.timeoutMs, displayErrors: false, breakOnSigint: this.sigintBreak }));
+      var value = this.busy(() => vm.runInContext(rw.code, this.context, { filename: name, timeout: this.timeoutMs, displayErrors: false, breakOnSigint: this.sigintBreak }));
+      if (held) this.mcu.heap.free(held);
       this.checkRejections();
       return { ok: true, value };
     } catch (e) {
       var text = this.reportUncaught(e, opts.print === false);
+      if (opts.print !== false) this.reportErrorFlags();
       return { ok: false, error: e, interrupted: e === INTERRUPT || isTimeout(e), text };
     } finally {
+      if (held && held.live) this.mcu.heap.free(held);
+      this.dropIifes();
       this.interruptFlag = false;
     }
   }
@@ -195,13 +246,11 @@ export class Runtime {
   private callContext: any = null;
 
   /** Print an uncaught error as Espruino does; returns the text. */
-  reportUncaught(e: unknown, silent = false): string {
+  reportUncaught(e: unknown, silent = false, inEvent = false): string {
     var text: string;
-    if (e === INTERRUPT || isTimeout(e)) text = "Execution Interrupted";
-    else {
-      var pos = positionOf(e, this.sources);
-      text = formatUncaught(this.ownText(e), pos ? this.sources.get(pos.file) : undefined, pos || undefined);
-    }
+    // jsinteractive.c, jsiCheckErrors: the two texts Espruino prints for an interrupt.
+    if (e === INTERRUPT || isTimeout(e)) text = inEvent ? "Execution Interrupted during event processing." : "Execution Interrupted";
+    else text = formatUncaught(this.ownText(e), espruinoFrames(e, this.sources));
     if (!silent) this.out(text + "\r\n");
     return text;
   }
@@ -264,7 +313,7 @@ export class Runtime {
     var run = (name: string): boolean => {
       var src = this.readFile(name);
       if (src === undefined) return false;
-      this.evaluate(src, { filename: name });
+      this.evaluate(src, { filename: name, label: "boot code", fromFlash: true });
       return true;
     };
     if (k === "power-on") run(".bootPowerOn");
@@ -293,8 +342,13 @@ export class Runtime {
   hardReset(): void {
     this.loop.clearAll();
     this.flat.freeAll();
-    for (const blk of this.codeBlocks.values()) if (blk.live) this.mcu.heap.free(blk);
-    this.codeBlocks.clear();
+    for (const fb of this.flatStrings.values()) if (fb.live) this.mcu.heap.free(fb);
+    this.flatStrings.clear();
+    for (var c = 0; c < this.fnCharges.length; c++) if (this.fnCharges[c].blk.live) this.mcu.heap.free(this.fnCharges[c].blk);
+    this.fnCharges = [];
+    if (this.dataBlock && this.dataBlock.live) this.mcu.heap.free(this.dataBlock);
+    this.dataBlock = null;
+    this.errorFlags.clear();
     this.journal = [];
     this.moduleCache.clear();
     this.modules.clear();
@@ -304,16 +358,81 @@ export class Runtime {
 
   // ------------------------------------------------------------------ memory
 
-  /** Full GC, then free the flat blocks whose typed arrays are gone. Returns blocks freed. */
+  /** Full GC, then free the flat blocks whose typed arrays are gone and the charges of
+   * functions that are gone, and re-measure the program's data. Returns blocks freed. */
   collect(): number {
-    if (!this.flat.hasManaged()) { this.flat.allocsSinceSweep = 0; return 0; }
+    if (!this.flat.hasManaged() && !this.fnCharges.length && !this.dataBlock) { this.flat.allocsSinceSweep = 0; return 0; }
     fullGc();
-    return this.flat.sweep();
+    var n = this.flat.sweep(), keep: { ref: WeakRef<object>; blk: HeapBlock }[] = [];
+    for (var i = 0; i < this.fnCharges.length; i++) {
+      var c = this.fnCharges[i];
+      if (c.ref.deref() === undefined) { if (c.blk.live) this.mcu.heap.free(c.blk); n++; }
+      else keep.push(c);
+    }
+    this.fnCharges = keep;
+    this.reserveData();
+    return n;
+  }
+
+  /** The program's data (data-size.ts), held as one block of the heap, so that code, flat
+   * buffers and data share the board's variables as on Espruino. Measured at collect(). */
+  private reserveData(): void {
+    if (this.dataBlock && this.dataBlock.live) this.mcu.heap.free(this.dataBlock);
+    this.dataBlock = null;
+    var blocks = this.dataNow();
+    if (blocks > 1) this.dataBlock = this.mcu.heap.alloc((blocks - 1) * this.layout.blockSize);
+  }
+
+  /** Blocks of data reachable from the program's globals now. */
+  private dataNow(): number {
+    var g = this.g, holder: any = {};
+    var keys = Object.getOwnPropertyNames(g);
+    for (var i = 0; i < keys.length; i++) {
+      var k = keys[i];
+      if (this.baseline.keys.has(k)) continue;
+      var d = Object.getOwnPropertyDescriptor(g, k);
+      if (d && "value" in d) holder[k] = d.value;
+    }
+    var flat = this.flat;
+    return dataBlocks([holder], this.baseline.objects, this.layout, (x) => !!flat.blockOf(x)) - 1;
+  }
+
+  /** A function was created (instrument.ts): charge it until it is gone. */
+  private chargeFunction(fn: object, blocks: number): void {
+    this.fnCharges.push({ ref: new WeakRef(fn), blk: this.chargeBlocks(blocks) });
+  }
+
+  /** A block of the heap for `blocks` variables, or OUT OF MEMORY. */
+  private chargeBlocks(blocks: number): HeapBlock {
+    var bs = this.layout.blockSize;
+    var blk = this.mcu.heap.alloc((blocks - 1) * bs);
+    if (!blk) { this.collect(); blk = this.mcu.heap.alloc((blocks - 1) * bs); }
+    if (!blk) throw this.outOfMemory();
+    return blk;
+  }
+
+  /** What 2v29 does when no variable is left (jsvar.c, jsvNewWithFlags): print OUT OF MEMORY
+   * and a stack trace, set the error flags, interrupt the code that is running. */
+  private outOfMemory(): unknown {
+    var here = new Error("OUT OF MEMORY");
+    var frames = espruinoFrames(here, this.sources, "call");
+    this.out("OUT OF MEMORY" + formatUncaught(here, frames).replace(/^[^\r]*/, "").replace(/^\r\n/, "") + "\r\n");
+    this.errorFlags.add("LOW_MEMORY");
+    this.errorFlags.add("MEMORY");
+    this.newFlags = true;
+    this.interruptFlag = true;
+    return INTERRUPT;
+  }
+
+  /** An error left IIFEs without their return: they are gone. */
+  private dropIifes(): void {
+    while (this.iifes.length) { var b = this.iifes.pop()!; if (b.live) this.mcu.heap.free(b); }
   }
 
   /** process.memory() in variable blocks. */
   memory(gc = true) {
     var freed = gc ? this.collect() : 0;
+    if (!gc) this.reserveData();
     var bs = this.board.espruino.blockSize;
     var total = this.board.espruino.vars;
     var usage = Math.min(total, BASE_VARS + Math.ceil(this.mcu.heap.used() / bs));
@@ -325,33 +444,24 @@ export class Runtime {
     };
   }
 
-  /** Count code into variable blocks: a function's source stays in RAM on Espruino, until the
-   * function is replaced. Approximation: a chunk that defines a top-level name holding code
-   * (`function f(`, `var f = function`, `x.y = (function`...) is charged ceil(chars / (blockSize -
-   * 4)) blocks under that name, replacing the name's earlier charge; other chunks (calls,
-   * expressions, callbacks passed to APIs) are transient and not charged. */
-  private chargeCode(code: string): boolean {
-    if (!/function|=>/.test(code)) return true;
-    var m = /^(?:function\s+([A-Za-z_$][\w$]*)|(?:var\s+|let\s+|const\s+)?([A-Za-z_$][\w$.]*)\s*=[^=])/m.exec(code);
-    if (!m) return true;
-    var key = m[1] || m[2];
-    var old = this.codeBlocks.get(key);
-    if (old && old.live) this.mcu.heap.free(old);
-    this.codeBlocks.delete(key);
-    var bs = this.board.espruino.blockSize;
-    var bytes = Math.ceil(code.length / charsPerBlock(bs)) * bs - bs; // the heap adds a header block
-    var blk = this.mcu.heap.alloc(bytes);
-    if (!blk) { this.collect(); blk = this.mcu.heap.alloc(bytes); }
-    if (!blk) return false;
-    this.codeBlocks.set(key, blk);
-    return true;
+  /** The text of a command is held while it runs (Espruino keeps the uploaded line until it
+   * has run; code from Storage stays in flash): returns its block, or null when it does not
+   * fit. */
+  private holdInput(code: string, fromFlash: boolean): HeapBlock | null | undefined {
+    var peak = fromFlash ? 0 : Math.ceil(code.length / this.layout.stringExtLen);
+    if (peak <= 1) return undefined;
+    var bs = this.layout.blockSize;
+    var held = this.mcu.heap.alloc((peak - 1) * bs);
+    if (!held) { this.collect(); held = this.mcu.heap.alloc((peak - 1) * bs); }
+    return held;
   }
 
-  /** Load the firmware bundle (an IIFE defining the global `espdma`) as an upload would, and
-   * make it available as require("espdma"). Returns the evaluation result. */
-  loadBundle(src: string, filename = "espdma.js"): EvalResult {
-    var r = this.evaluate(src, { filename });
-    if (r.ok && this.g.espdma !== undefined) this.modules.set("espdma", "module.exports = espdma;");
+  /** Load the firmware bundle (an IIFE defining the global `espdma`) as an upload would (or,
+   * fromFlash, as a flashed board runs it from Storage), and make it available as
+   * require("espdma"). Returns the evaluation result. */
+  loadBundle(src: string, filename = "espdma.js", fromFlash = false): EvalResult {
+    var r = this.evaluate(src, { filename, fromFlash });
+    if (r.ok && this.g.espdma !== undefined && !this.moduleCache.has("espdma")) this.moduleCache.set("espdma", this.g.espdma);
     return r;
   }
 
@@ -431,12 +541,82 @@ export class Runtime {
     for (var j = 0; j < REMOVED_MEMBERS.length; j++) delete g[REMOVED_MEMBERS[j][0]][REMOVED_MEMBERS[j][1]];
     delete g.Array.prototype.lastIndexOf;
     g.global = g;
+    // == and === compare ArrayBuffers and typed arrays by content (equality.ts).
+    var bufText = function (x: any): string | null {
+      if (x === null || typeof x !== "object") return null;
+      var t = Object.prototype.toString.call(x);
+      if (t === "[object ArrayBuffer]") return Array.prototype.join.call(new Uint8Array(x), ",");
+      if (ArrayBuffer.isView(x) && t !== "[object DataView]") return Array.prototype.join.call(x, ",");
+      return null;
+    };
+    var hook = (k: string, f: Function) => Object.defineProperty(g, k, { enumerable: false, configurable: true, writable: true, value: f });
+    hook(EQ_HOOK, function (a: any, b: any) {
+      if (a === b) return true;
+      if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+      var sa = bufText(a);
+      return sa !== null && sa === bufText(b);
+    });
+    hook(LOOSE_HOOK, function (a: any, b: any) {
+      if (a == b) return true;
+      var sa = bufText(a), sb = bufText(b);
+      if (sa === null && sb === null) return false;
+      // An object or a function on the other side is compared by reference (jsvMathsOp).
+      var other = sa === null ? a : b;
+      if (other !== null && (typeof other === "object" || typeof other === "function") && bufText(other) === null) return false;
+      return (sa === null ? String(a) : sa) === (sb === null ? String(b) : sb);
+    });
+    // indexOf finds a buffer by content too (it uses ===).
+    var origIndexOf = g.Array.prototype.indexOf;
+    Object.defineProperty(g.Array.prototype, "indexOf", {
+      enumerable: false, configurable: true, writable: true,
+      value: function (this: any, x: any, from?: number) {
+        if (bufText(x) === null) return origIndexOf.call(this, x, from);
+        for (var i = from ? from : 0; i < this.length; i++) if (g[EQ_HOOK](this[i], x)) return i;
+        return -1;
+      },
+    });
+    // Every function the program creates is charged while it lives (instrument.ts).
+    hook(FN_HOOK, function (fn: any, text: number, flash: number, source: number) {
+      self.chargeFunction(fn, self.flashSources.has(source) ? flash : text);
+      return fn;
+    });
+    hook(IIFE_START, function (text: number, flash: number, source: number) {
+      self.iifes.push(self.chargeBlocks(self.flashSources.has(source) ? flash : text));
+    });
+    hook(IIFE_END, function (value: unknown) {
+      var blk = self.iifes.pop();
+      if (blk && blk.live) self.mcu.heap.free(blk);
+      return value;
+    });
+    // A caught error carries Espruino's message (hoisting.ts rewrites each catch clause).
+    Object.defineProperty(g, CATCH_HOOK, {
+      enumerable: false, configurable: true, writable: true,
+      value: function (e: any) {
+        if (e !== null && typeof e === "object" && typeof e.message === "string") {
+          var m = espruinoMessage(e);
+          if (m.message !== e.message) try { e.message = m.message; } catch { /* frozen: keep it */ }
+        }
+        return e;
+      },
+    });
+    // eval runs through the same path as uploaded code (no hoisting, memory charged); code
+    // read from Storage keeps its function bodies in flash (fromFlash).
+    g.eval = function (code: unknown) {
+      if (typeof code !== "string") return code;
+      var src = code;
+      var name = "eval:" + self.evalCount++, rw = rewrite(src);
+      if (self.fromStorage.has(src)) self.flashSources.add(rw.id); else self.flashSources.delete(rw.id);
+      self.sources.set(name, { code: src, rw, name: "[raw]", file: "" });
+      var r = vm.runInContext(rw.code, ctx, { filename: name });
+      
+      return r;
+    };
     this.takeRejections = trackPromises(g, ctx);
     var mcu = this.mcu as any, loop = this.loop;
     var bs = this.board.espruino.blockSize;
 
     var PlainAB = g.ArrayBuffer; // engine-managed, not in the variable store (flash data)
-    installTypedArrays(g, { flat: this.flat, blockSize: bs, collect: () => this.collect(), error: (m) => this.sandboxError(m) });
+    installTypedArrays(g, { flat: this.flat, layout: this.layout, collect: () => this.collect(), error: (m) => this.sandboxError(m) });
 
     // Hot path (the driver polls registers through these): no closures, one check.
     g.peek32 = function (addr: number, count?: number) {
@@ -508,7 +688,8 @@ export class Runtime {
       var parts: string[] = [];
       for (var k = 0; k < arguments.length; k++) {
         var a = arguments[k];
-        parts.push(typeof a === "string" ? a : formatValue(a));
+        // print() shows an empty object as "{  }" (2v29: test/conformance/golden/add-cached.out).
+        parts.push(typeof a === "string" ? a : formatValue(a).replace(/^\{ \}$/, "{  }"));
       }
       self.out(parts.join(" ") + "\r\n");
     };
@@ -529,12 +710,22 @@ export class Runtime {
       EXPTR: 0x20000100,
     };
     g.process = vm.runInContext("({})", ctx);
-    g.process.env = vm.runInContext("(" + JSON.stringify(env) + ")", ctx);
+    // Espruino builds process.env afresh on every read (a getter in jswrap_process.c), so a
+    // write to one of its fields is lost; assigning process.env itself stores a plain
+    // property that later reads get (Espruino's own idiom `process.env = process.env`).
+    Object.defineProperty(g.process, "env", {
+      enumerable: true, configurable: true,
+      get: function () { return vm.runInContext("(" + JSON.stringify(env) + ")", ctx); },
+      set: function (v: unknown) { Object.defineProperty(g.process, "env", { value: v, writable: true, enumerable: true, configurable: true }); },
+    });
     g.process.version = this.board.espruino.version;
     g.process.memory = function (gc?: boolean) { return toSandbox(ctx, self.memory(gc !== false)); };
 
     var E: any = vm.runInContext("({})", ctx);
-    E.getAddressOf = function (x: any, flat?: boolean) { return self.flat.addressOf(x); };
+    E.getAddressOf = function (x: any, flat?: boolean) {
+      if (typeof x === "string") { var fb = self.flatStrings.get(x); return fb && fb.live ? fb.addr : 0; }
+      return self.flat.addressOf(x);
+    };
     E.toArrayBuffer = function (s: any) {
       var str = String(s), n = str.length;
       var buf = new g.ArrayBuffer(n), u = new Uint8Array(buf);
@@ -553,11 +744,20 @@ export class Runtime {
       return new g.Uint8Array(bytes);
     };
     E.toString = function () { return String.fromCharCode.apply(null, Array.from(E.toUint8Array.apply(null, arguments))); };
-    E.toFlatString = function (s: any) {
-      // Strings are engine values here: there is no address to give. Espruino may defragment
-      // when it cannot find room for the flat string, which moves other flat buffers.
-      var str = String(s);
-      if (str.length > flatBreakEven(bs) && self.mcu.heap.total() - self.mcu.heap.used() < str.length * 2) E.defrag();
+    E.toFlatString = function () {
+      // Its arguments are taken as E.toString takes them (test/conformance/programs/
+      // to-flat-string.js). A string longer than the flat break-even gets a flat block, so
+      // E.getAddressOf(s, true) answers; Espruino may defragment when it cannot find room,
+      // which moves other flat buffers; with no room at all it returns undefined.
+      var str = E.toString.apply(null, arguments);
+      if (str.length <= self.layout.flatBreakEven) return str;
+      var old = self.flatStrings.get(str);
+      if (old && old.live) return str;
+      var blk = self.mcu.heap.alloc(str.length);
+      if (!blk) { E.defrag(); blk = self.mcu.heap.alloc(str.length); }
+      if (!blk) return undefined;
+      for (var k = 0; k < str.length; k++) blk.data[k] = str.charCodeAt(k) & 0xff;
+      self.flatStrings.set(str, blk);
       return str;
     };
     // E.CRC32(data): the standard CRC-32 (reflected, poly 0xEDB88320, init and final xor
@@ -580,9 +780,13 @@ export class Runtime {
       return (~crc) >>> 0;
     };
     E.defrag = function () { self.collect(); self.mcu.heap.defrag(); };
-    E.getSizeOf = function (x: any) { return sizeOf(x, bs, self.flat, 0); };
+    E.getSizeOf = function (x: any) { return sizeOf(x, self.layout, self.flat, 0); };
     E.setBootCode = function (code: any, alwaysExec?: boolean) { self.flash.files.set(".bootcde", Buffer.from(String(code || ""), "latin1")); };
-    E.getErrorFlags = function () { return vm.runInContext("[]", ctx); };
+    E.getErrorFlags = function () {
+      var flags = vm.runInContext(JSON.stringify(Array.from(self.errorFlags)), ctx);
+      self.errorFlags.clear();
+      return flags;
+    };
     E.reboot = function () { self.pending = { kind: "load" }; };
     g.E = E;
     // nRF52 boards: analogRead() drives the SAADC model as Espruino drives the chip.
@@ -599,9 +803,27 @@ export class Runtime {
       var buf = new PlainAB(b.length);
       new Uint8Array(buf).set(b);
       return buf;
+    }, (t) => {
+      if (self.fromStorage.size > 16) self.fromStorage.clear();
+      self.fromStorage.add(t);
     });
     var Modules: any = vm.runInContext("({})", ctx);
-    Modules.addCached = function (id: string, src: any) { self.modules.set(String(id), src); self.moduleCache.delete(String(id)); };
+    // Espruino evaluates the source inside addCached (test/conformance/programs/add-cached.js):
+    // an error there propagates, and the module stays cached with what it exported so far. A
+    // function as the source runs without its closure (its text is evaluated).
+    Modules.addCached = function (id: string, src: any) {
+      var name = String(id);
+      self.modules.set(name, src);
+      var mod = vm.runInContext("({exports:{}})", ctx);
+      self.moduleCache.set(name, mod.exports);
+      var body = typeof src === "function" ? "(" + Function.prototype.toString.call(src) + ")();" : String(src);
+      var head = "(function(exports,module){", wrapped = head + body + "\n})", rw = rewrite(wrapped);
+      // Its frames read as Espruino's: "at module (:1:16)", positions in the module's source.
+      self.sources.set("module:" + name, { code: body, rw, name: "module", file: "", prefix: head.length });
+      var fn = vm.runInContext(rw.code, ctx, { filename: "module:" + name });
+      fn.call(mod.exports, mod.exports, mod);
+      self.moduleCache.set(name, mod.exports);
+    };
     Modules.removeCached = function (id: string) { self.modules.delete(String(id)); self.moduleCache.delete(String(id)); };
     Modules.removeAllCached = function () { self.modules.clear(); self.moduleCache.clear(); };
     Modules.getCached = function () { return vm.runInContext(JSON.stringify(Array.from(self.modules.keys())), ctx); };
@@ -614,11 +836,13 @@ export class Runtime {
       if (src === undefined) throw self.sandboxError('Module "' + name + '" not found');
       var mod = vm.runInContext("({exports:{}})", ctx);
       self.moduleCache.set(name, mod.exports);
-      var fn = typeof src === "function" ? src : vm.runInContext("(function(exports,module){" + String(src) + "\n})", ctx, { filename: name });
+      var fn = typeof src === "function" ? src : vm.runInContext(rewrite("(function(exports,module){" + String(src) + "\n})").code, ctx, { filename: name });
       fn.call(mod.exports, mod.exports, mod);
       self.moduleCache.set(name, mod.exports);
       return mod.exports;
     };
+    // What exists now is the interpreter's, not the program's data (data-size.ts).
+    this.baseline = { keys: new Set(Object.getOwnPropertyNames(g)), objects: reachable(g) };
   }
 }
 
@@ -666,36 +890,23 @@ function isTimeout(e: any): boolean {
   return !!e && (e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT" || e.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED");
 }
 
-/** E.getSizeOf: variable blocks, roughly as Espruino counts them. */
-function sizeOf(x: any, bs: number, flat: FlatBuffers, depth: number): number {
+/** E.getSizeOf: variable blocks, as Espruino counts them for data (test/conformance/golden/
+ * flat-typed-arrays.out: a view, its ArrayBuffer, and the data's blocks). */
+function sizeOf(x: any, l: VarLayout, flat: FlatBuffers, depth: number): number {
   if (x === undefined || x === null) return 0;
   var t = typeof x;
   if (t === "number" || t === "boolean") return 1;
-  if (t === "string") return Math.max(1, Math.ceil(x.length / charsPerBlock(bs)));
-  if (t === "function") return 1 + Math.ceil(Function.prototype.toString.call(x).length / charsPerBlock(bs));
+  if (t === "string") return stringBlocks(x.length, l);
+  if (t === "function") return 1 + stringBlocks(Function.prototype.toString.call(x).length, l);
   if (ArrayBuffer.isView(x) || Object.prototype.toString.call(x) === "[object ArrayBuffer]") {
-    var blk = flat.blockOf(x);
-    var bytes = blk ? blk.size : (x as any).byteLength;
-    // view + ArrayBuffer + data (a flat string has one header block)
-    return (ArrayBuffer.isView(x) ? 2 : 1) + (blk ? 1 + Math.ceil(bytes / bs) : Math.ceil(bytes / charsPerBlock(bs)));
+    var bytes = (x as any).byteLength;
+    var data = bytes > l.flatBreakEven && flat.blockOf(x) ? flatBlocks(bytes, l) : stringBlocks(bytes, l);
+    return (ArrayBuffer.isView(x) ? 2 : 1) + data;
   }
   if (depth > 16) return 1;
   var n = 1, keys = Object.keys(x);
-  for (var i = 0; i < keys.length; i++) n += 1 + sizeOf(x[keys[i]], bs, flat, depth + 1);
+  for (var i = 0; i < keys.length; i++) n += 1 + sizeOf(x[keys[i]], l, flat, depth + 1);
   return n;
-}
-
-/** Where in the evaluated source an error was raised: the first stack frame in known code. */
-function positionOf(e: any, sources: Map<string, string>): { file: string; line: number; col: number } | null {
-  var stack = e && typeof e.stack === "string" ? e.stack : "";
-  var re = /(?:\(|at |^)([^()\s]+):(\d+):(\d+)\)?/gm, m: RegExpExecArray | null;
-  while ((m = re.exec(stack))) {
-    if (sources.has(m[1])) return { file: m[1], line: +m[2], col: +m[3] };
-  }
-  // SyntaxError from the compiler: "file:line" on the first line, no column.
-  var s = /^([^\s:]+):(\d+)\n/.exec(stack);
-  if (s && sources.has(s[1])) return { file: s[1], line: +s[2], col: 1 };
-  return null;
 }
 
 export function banner(board: BoardDef): string {

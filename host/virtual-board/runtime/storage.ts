@@ -34,7 +34,7 @@ function text(b: Uint8Array): string {
 }
 
 /** Build the Storage module object for the sandbox. `mkError` makes an error of the sandbox. */
-export function createStorageModule(fs: FlashFiles, mkError: (msg: string) => Error, toSandbox: (b: Uint8Array) => ArrayBuffer) {
+export function createStorageModule(fs: FlashFiles, mkError: (msg: string) => Error, toSandbox: (b: Uint8Array) => ArrayBuffer, onRead?: (text: string) => void) {
   function checkName(name: unknown): string {
     var n = String(name);
     if (!n.length) throw mkError("Name must not be empty");
@@ -61,6 +61,8 @@ export function createStorageModule(fs: FlashFiles, mkError: (msg: string) => Er
       var before = fs.used() - (existing ? existing.length + 32 : 0);
       if (before + file.length + 32 > fs.capacity) throw mkError("Not enough free space in Storage");
       file.set(bytes, off);
+      // A new file goes at the end of flash: list() gives files in flash order.
+      if (file !== existing) fs.files.delete(n);
       fs.files.set(n, file);
       return true;
     },
@@ -69,7 +71,13 @@ export function createStorageModule(fs: FlashFiles, mkError: (msg: string) => Er
       if (!f) return undefined;
       var o = offset ? Math.floor(offset) : 0;
       var l = length === undefined ? f.length - o : Math.floor(length);
-      return text(f.subarray(o, o + l));
+      // On a board the result is a string that points into flash (no RAM for its text).
+      var t = text(f.subarray(o, o + l));
+      if (onRead) onRead(t);
+      return t;
+    },
+    writeJSON(name: unknown, data: unknown): boolean {
+      return this.write(name, JSON.stringify(data));
     },
     readJSON(name: unknown, noExceptions?: boolean): unknown {
       var f = fs.files.get(String(name));
@@ -85,7 +93,7 @@ export function createStorageModule(fs: FlashFiles, mkError: (msg: string) => Er
       for (const k of fs.files.keys()) {
         if (pattern === undefined || (typeof pattern === "string" ? k === pattern : new RegExp(pattern.source, pattern.flags).test(k))) out.push(k);
       }
-      return out.sort();
+      return out;
     },
     erase(name: unknown): void {
       fs.files.delete(String(name));

@@ -1,25 +1,20 @@
-// Typed arrays in the sandbox, stored as Espruino stores them. Espruino backs an ArrayBuffer
-// with a flat string when the byte length is above JSV_FLAT_STRING_BREAK_EVEN (jsvar.h:
-// JSVAR_DATA_STRING_LEN + JSVAR_DATA_STRING_MAX_LEN, 22 bytes with 16-byte variables), and
-// falls back to a chain of ordinary string blocks when no contiguous run of free variables is
-// left (jswrap_arraybuffer.c, jswrap_typedarray_constructor). Only the flat kind has an address
-// (E.getAddressOf(x, true) != 0), so only that kind is made of a HeapBlock here.
+// Typed arrays in the sandbox, stored as Espruino stores them (jswrap_arraybuffer.c): data of
+// up to JSVAR_DATA_STRING_LEN bytes sits in the ArrayBuffer's own string block (contiguous, so
+// E.getAddressOf(x, true) gives its address); longer data up to JSV_FLAT_STRING_BREAK_EVEN is a
+// chain of string blocks (no address: E.getAddressOf(x, true) is 0); above that a flat string
+// (contiguous, addressable), or a chain when no contiguous run of free variables is left.
+// On the Pico layout: 0..8 addressable, 9..17 not, 18 and up flat
+// (test/conformance/golden/flat-typed-arrays.out). Addressable kinds are HeapBlocks here.
 
 import type { FlatBuffers } from "./flat-buffers";
+import type { VarLayout } from "./layout";
 
 export const TYPED_NAMES = ["Uint8Array", "Uint8ClampedArray", "Int8Array", "Uint16Array", "Int16Array", "Uint32Array", "Int32Array", "Float32Array", "Float64Array"];
 const SIZES: { [k: string]: number } = { Uint8Array: 1, Uint8ClampedArray: 1, Int8Array: 1, Uint16Array: 2, Int16Array: 2, Uint32Array: 4, Int32Array: 4, Float32Array: 4, Float64Array: 8 };
 
-/** Bytes above which Espruino uses a flat string for data of this many bytes. */
-export function flatBreakEven(blockSize: number): number {
-  // JSVAR_DATA_STRING_LEN (4 name bytes + 3 refs) + JSVAR_DATA_STRING_MAX_LEN (+ a refcount);
-  // 16-bit refs for 16-byte variables give 10 + 12 = 22.
-  return blockSize - 6 + (blockSize - 4);
-}
-
 export interface TypedArrayHooks {
   flat: FlatBuffers;
-  blockSize: number;
+  layout: VarLayout;
   /** Runs the collector and sweeps (called once before giving up on an allocation). */
   collect(): void;
   /** Make an error of the sandbox's realm. */
@@ -30,11 +25,11 @@ export interface TypedArrayHooks {
 export function installTypedArrays(g: any, hooks: TypedArrayHooks): void {
   var flat = hooks.flat;
   var RealAB = g.ArrayBuffer;
-  var breakEven = flatBreakEven(hooks.blockSize);
+  var breakEven = hooks.layout.flatBreakEven, inBlock = hooks.layout.stringLen;
 
-  /** A flat block of n bytes whose buffer belongs to the sandbox realm, or null. */
+  /** An addressable block of n bytes whose buffer belongs to the sandbox realm, or null. */
   function flatBuffer(n: number, managed: boolean): ArrayBuffer | null {
-    if (!(n > breakEven)) return null;
+    if (!(n > breakEven || n <= inBlock)) return null;
     var blk = flat.allocBlock(n, undefined, managed);
     if (!blk) { hooks.collect(); blk = flat.allocBlock(n, undefined, managed); }
     if (!blk) return null;

@@ -17,7 +17,7 @@ describe("Espruino's value and error formatting", () => {
   });
 
   test("long objects wrap after a comma and indent by two", () => {
-    var s = formatValue({ free: 4975, usage: 125, total: 5100, history: 43, gc: 0, gctime: 3.5, blocksize: 16 });
+    var s = formatValue({ free: 4975, usage: 125, total: 5100, history: 43, gc: 0, gctime: 3.5, blocksize: 13 });
     var lines = s.split("\n");
     assert.equal(lines.length, 2);
     assert.ok(lines[0].length <= 60);
@@ -26,9 +26,10 @@ describe("Espruino's value and error formatting", () => {
 
   test("V8 messages become Espruino's", () => {
     assert.deepEqual(espruinoMessage(new ReferenceError("foo is not defined")), { name: "ReferenceError", message: '"foo" is not defined' });
-    assert.deepEqual(espruinoMessage(new TypeError("a.b is not a function")), { name: "TypeError", message: '"b" is not a function' });
+    // 2v29: calling a non-function is a plain Error (test/conformance/golden/uncaught-in-function.out).
+    assert.deepEqual(espruinoMessage(new TypeError("a.b is not a function")), { name: "Error", message: 'Function "b" not found!' });
     assert.equal(formatUncaught({ code: "EBUSY", message: "busy", name: "DmaError" }), "Uncaught DmaError: busy");
     assert.equal(formatUncaught(42), "Uncaught 42");
-    assert.equal(formatUncaught(new Error("x"), "a;\n  b()", { line: 2, col: 3 }), "Uncaught Error: x\r\n at line 2 col 3\r\n  b()\r\n  ^");
+    assert.equal(formatUncaught(new Error("x"), [{ name: "REPL", file: "", line: 2, col: 3, text: "  b()" }]), "Uncaught Error: x\r\n    at REPL (:2:3)\r\n  b()\r\n  ^");
   });
 });

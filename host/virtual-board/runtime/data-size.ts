@@ -1,0 +1,66 @@
+// Blocks the program's data takes, as Espruino would store it: every object, array and string
+// reachable from the program's globals (not the interpreter's own), walked once each. An
+// object is one block, each property its name (a string) plus its value; an array element
+// one block; a string 8 characters in its first block and 9 in each further one (Pico
+// layout). Functions are charged when created (instrument.ts); their own properties are
+// walked. Flat buffers are on the heap already: only their view and ArrayBuffer count here.
+// Data only a closure can reach is not visible to this walk.
+
+import { stringBlocks, type VarLayout } from "./layout";
+
+export function dataBlocks(roots: unknown[], skip: Set<unknown>, l: VarLayout, isFlat: (x: unknown) => boolean, limit = 100000): number {
+  var seen = new Set<unknown>(skip), n = 0, stack: unknown[] = roots.slice();
+  function value(v: unknown): number {
+    var t = typeof v;
+    if (t === "string") return stringBlocks((v as string).length, l);
+    if (t === "number" || t === "boolean" || v === null || v === undefined) return 1;
+    if ((t === "object" || t === "function") && !seen.has(v)) stack.push(v);
+    return 1;
+  }
+  while (stack.length && seen.size < limit) {
+    var x: any = stack.pop();
+    if (x === null || (typeof x !== "object" && typeof x !== "function") || seen.has(x)) continue;
+    seen.add(x);
+    if (ArrayBuffer.isView(x) || Object.prototype.toString.call(x) === "[object ArrayBuffer]") {
+      n += 2;
+      if (!isFlat(x)) n += stringBlocks((x as any).byteLength, l);
+      continue;
+    }
+    if (typeof x !== "function") n += 1;
+    var keys: string[];
+    try { keys = Object.getOwnPropertyNames(x); } catch { continue; }
+    var arr = Array.isArray(x);
+    for (var i = 0; i < keys.length; i++) {
+      var k = keys[i];
+      if (arr && k === "length") continue;
+      if (typeof x === "function" && (k === "length" || k === "name" || k === "arguments" || k === "caller")) continue;
+      var d = Object.getOwnPropertyDescriptor(x, k);
+      if (!d || !("value" in d)) continue;
+      if (typeof x === "function" && k === "prototype" && d.value && Object.getOwnPropertyNames(d.value).length <= 1) continue;
+      n += (arr ? 0 : stringBlocks(k.length, l)) + value(d.value);
+    }
+    var proto = Object.getPrototypeOf(x);
+    if (proto && !seen.has(proto)) stack.push(proto);
+  }
+  return n;
+}
+
+/** Every object reachable from `root` (the interpreter's own objects, before user code). */
+export function reachable(root: unknown): Set<unknown> {
+  var seen = new Set<unknown>(), stack: unknown[] = [root];
+  while (stack.length) {
+    var x: any = stack.pop();
+    if (x === null || (typeof x !== "object" && typeof x !== "function") || seen.has(x)) continue;
+    seen.add(x);
+    var keys: string[];
+    try { keys = Object.getOwnPropertyNames(x); } catch { continue; }
+    for (var i = 0; i < keys.length; i++) {
+      var d = Object.getOwnPropertyDescriptor(x, keys[i]);
+      if (!d) continue;
+      if ("value" in d) stack.push(d.value);
+      else { stack.push(d.get); stack.push(d.set); }
+    }
+    stack.push(Object.getPrototypeOf(x));
+  }
+  return seen;
+}
