@@ -242,7 +242,7 @@ export async function runBench(o: Options, m: Metrics): Promise<Metrics> {
   if (!process.env.ESPRUINO_PICO) skipped(m, rm, "set ESPRUINO_PICO to an Espruino Linux build with the Pico's 5,100 variables (README: Benchmarks)");
   else await measure(m, rm, "the real interpreter's memory run ($ESPRUINO_PICO)", async () => {
     if (code === null) throw new Error("no bundle");
-    var f = (await import("./real")).realMemory(process.env.ESPRUINO_PICO as string, code);
+    var f = await (await import("./real")).realMemory(process.env.ESPRUINO_PICO as string, code);
     var tot = f.storage_load === null || f.storage_first_request === null || f.storage_memcpy === null ? null : (f.storage_load as number) + (f.storage_first_request as number) + (f.storage_memcpy as number);
     return { real_pico_vars_text_load: f.text_load, real_pico_vars_storage_load: f.storage_load, real_pico_vars_storage_first_request: f.storage_first_request, real_pico_vars_storage_memcpy: f.storage_memcpy,
       real_pico_vars_flashed_total: tot, real_pico_vars_require_load: f.require_load, real_pico_vars_require_first_request: f.require_first_request };
@@ -251,7 +251,7 @@ export async function runBench(o: Options, m: Metrics): Promise<Metrics> {
   if (!process.env.ESPRUINO) skipped(m, rc, "set ESPRUINO to an Espruino Linux build (README: Benchmarks)");
   else await measure(m, rc, "the real interpreter's cost run ($ESPRUINO)", async () => {
     if (code === null) throw new Error("no bundle");
-    var c = (await import("./real")).realCost(process.env.ESPRUINO as string, code, false);
+    var c = await (await import("./real")).realCost(process.env.ESPRUINO as string, code, false);
     return { real_cost_peek32_us: round(c.us.peek32 - c.us.empty, 2), real_cost_terminate_async_peek32: round(c.x.terminateAsync, 1),
       real_cost_synchronize_stopped_peek32: round(c.x.synchronize, 1), real_cost_poll_peek32: round(c.x.poll, 1) };
   });

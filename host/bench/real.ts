@@ -5,17 +5,22 @@
 import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { memoryWays, parseFigures } from "../../test/real-interpreter/memory";
-import { runOnEspruino } from "../../test/real-interpreter/run";
+
+// The measuring code lives with the real-interpreter tests, which the npm package leaves out:
+// loaded by path at run time (a static import would break the package's build).
+var RI = ["..", "..", "test", "real-interpreter"];
+async function ri(name: string): Promise<any> {
+  return import(join(HERE, ...RI, name + ".ts"));
+}
 
 var HERE = dirname(fileURLToPath(import.meta.url));
-var STANDIN = join(HERE, "..", "..", "test", "real-interpreter", "dma-standin.js");
+var STANDIN = join(HERE, ...RI, "dma-standin.js");
 
 /** Blocks on the Pico layout, per way of loading (memory.ts says what each step is). */
-export function realMemory(bin: string, bundle: string): { [k: string]: number | null } {
-  var r: { [k: string]: number | null } = {};
-  for (var w of memoryWays(bundle)) {
-    var lines = runOnEspruino(bin, w).lines, f: any = null;
+export async function realMemory(bin: string, bundle: string): Promise<{ [k: string]: number | null }> {
+  var r: { [k: string]: number | null } = {}, { memoryWays, parseFigures } = await ri("memory"), { runOnEspruino } = await ri("run");
+  for (var w of memoryWays(bundle) as any[]) {
+    var lines: string[] = runOnEspruino(bin, w).lines, f: any = null;
     if (!lines.some((l) => /MEMORY/.test(l))) {
       try { f = parseFigures(lines); } catch (e) { f = null; }
     }
@@ -28,9 +33,10 @@ export function realMemory(bin: string, bundle: string): { [k: string]: number |
 }
 
 /** Cost of terminateAsync(), synchronize() on a stopped stream and a poll, in peek32 calls. */
-export function realCost(bin: string, bundle: string, native: boolean): any {
+export async function realCost(bin: string, bundle: string, native: boolean): Promise<any> {
+  var { runOnEspruino } = await ri("run");
   var stdin = "echo(0);\nvar nativePeek = peek32;\n" + (native ? "var NATIVE = 1;\n" : "") + readFileSync(STANDIN, "utf8") + "\n" + bundle + "\n" + readFileSync(join(HERE, "real-cost.js"), "utf8") + "\n";
-  var lines = runOnEspruino(bin, { name: "cost", runs: [{ stdin }] }).lines;
+  var lines: string[] = runOnEspruino(bin, { name: "cost", runs: [{ stdin }] }).lines;
   var l = lines.find((x) => x.indexOf("COST ") === 0);
   if (!l) throw new Error("no COST line: " + lines.slice(-3).join(" | "));
   return JSON.parse(l.slice(5));
