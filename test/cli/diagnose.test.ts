@@ -47,7 +47,7 @@ describe("espdma test --bundle: the real cause", () => {
     writeFileSync(f, readFileSync("dist/espdma.min.js", "utf8") + "\n/*" + "x".repeat(264 * 1024) + "*/\n");
     var r = cli(["test", "--bundle", f, "--scenario", "memcpy-ok"]);
     assert.equal(r.code, 2, r.out);
-    assert.match(r.err, /The driver and agent are \d+ bytes of code, and the virtual Espruino Pico has \d+ free variables of 16 bytes \(\d+ bytes\): code uploaded to the REPL stays in RAM, so it cannot load/);
+    assert.match(r.err, /The driver and agent are \d+ bytes of code, and the virtual Espruino Pico has \d+ free variables of 13 bytes \(\d+ bytes\): code uploaded to the REPL stays in RAM, so it cannot load/);
     assert.doesNotMatch(r.err, /noise/i);
     // The real bundle fits.
     assert.equal(cli(["test", "--scenario", "memcpy-ok"]).code, 0);

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
 
-function load(board = "LINUX"): any {
+function load(board = "LINUX", file = "dist/espdma.js"): any {
   var mem = new Map<number, number>();
   var ctx: any = {
     peek32: (a: number) => mem.get(a) ?? 0, poke32: (a: number, v: number) => { mem.set(a, v >>> 0); },
@@ -15,7 +15,7 @@ function load(board = "LINUX"): any {
     process: { get env() { return { BOARD: board }; } },
     mem,
   };
-  vm.runInNewContext(readFileSync("dist/espdma.js", "utf8"), ctx);
+  vm.runInNewContext(readFileSync(file, "utf8"), ctx);
   return ctx;
 }
 function err(fn: () => unknown): string {
@@ -61,5 +61,13 @@ describe("board choice", () => {
     assert.match(err(() => c.espdma.setup("pico")), /^EINVAL: setup\(\{board: "pico"\}\)/);
     c.espdma.dump();
     assert.equal(err(() => c.espdma.setup({ board: "pico" })), "EBUSY: setup() after first use: call it before requestChannel/alloc/pace");
+  });
+
+  test("the nRF52 bundle has the same setup(): its own boards, the STM32 ones refused", () => {
+    var c = load("LINUX", "dist/espdma-nrf52.js");
+    assert.equal(err(() => c.espdma.setup({ board: "pico" })), 'ENODEV: no espdma-nrf52 driver for board "pico": setup({board}) with one of puckjs pixljs mdbt42q banglejs2 (STM32 boards: dist/espdma.min.js)');
+    c.espdma.setup({ board: "banglejs2" });
+    c.espdma.dump();
+    assert.match(err(() => c.espdma.setup({ board: "puckjs" })), /^EBUSY: setup\(\) after first use/);
   });
 });

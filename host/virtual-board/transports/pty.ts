@@ -136,7 +136,9 @@ function openPty(): { master: number; path: string } {
   var t = native.open(80, 24);
   // Default termios echo what the master writes back into it: the board would read its own
   // output (and a REPL echoing it, forever). stty is in every Linux and macOS base system.
-  var r = spawnSync("stty", [process.platform === "darwin" ? "-f" : "-F", t.pty, "raw", "-echo"], { encoding: "utf8" });
+  // Found by its usual path too: a PATH that holds only node (a minimal container) still has it.
+  var stty = ["/bin/stty", "/usr/bin/stty"].find((p) => fs.existsSync(p)) ?? "stty";
+  var r = spawnSync(stty, [process.platform === "darwin" ? "-f" : "-F", t.pty, "raw", "-echo"], { encoding: "utf8" });
   fs.closeSync(t.slave);
   if (r.status !== 0) {
     fs.closeSync(t.master);
