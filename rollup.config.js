@@ -33,7 +33,10 @@ const minify = () => terser(terserOptions);
 
 // require("espdma") on Espruino. Modules.addCached(id, source) evaluates source inside the call
 // (measured on 2v29), so it can only run once the bundle has defined the global: after the IIFE.
-const register = (name) => `if(typeof Modules!=="undefined")Modules.addCached("${name}","module.exports=${name}");`;
+// Saved as a Storage module of its own (require("espdma") reads Storage file "espdma"), the
+// bundle runs in the module's scope, where `module` exists and the global does not: export it
+// (measured on 2v29: addCached there throws 'Unable to load module "espdma"').
+const register = (name) => `if(typeof module!=="undefined")module.exports=${name};else if(typeof Modules!=="undefined")Modules.addCached("${name}","module.exports=${name}");`;
 
 function bundle(input, base, name, head, footer) {
   return {

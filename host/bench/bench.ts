@@ -59,6 +59,17 @@ export const SPECS: Spec[] = [
   { name: "sg_total_ms", meaning: "the same transfer, issuePending() to callback (400 ms on the wire)" },
   { name: "espruino_vars_before_load", meaning: "variable blocks used on the virtual Pico before loading the bundle" },
   { name: "espruino_vars_after_load", meaning: "variable blocks used after loading dist/espdma.min.js (of 5100)" },
+  { name: "real_pico_vars_text_load", target: "<= 1000", met: (v) => v <= 1000, meaning: "real interpreter ($ESPRUINO_PICO, Pico layout): blocks kept after typing dist/espdma.min.js into the REPL (null: out of memory, or no $ESPRUINO_PICO)" },
+  { name: "real_pico_vars_storage_load", meaning: "real, Pico layout: blocks kept after eval(require(\"Storage\").read(f)) of the bundle (as flashed; code stays in flash)" },
+  { name: "real_pico_vars_storage_first_request", meaning: "real, Pico layout: blocks the first setup() + requestChannel() adds (from Storage)" },
+  { name: "real_pico_vars_storage_memcpy", meaning: "real, Pico layout: blocks after one 64-byte memcpy and its callback (buffers apart)" },
+  { name: "real_pico_vars_flashed_total", target: "<= 500", met: (v) => v <= 500, meaning: "real, Pico layout: from Storage, load + first requestChannel + one memcpy" },
+  { name: "real_pico_vars_require_load", meaning: "real, Pico layout: blocks kept after require(\"espdma\") of the bundle saved as Storage file \"espdma\"" },
+  { name: "real_pico_vars_require_first_request", meaning: "real, Pico layout: the first requestChannel() after require()" },
+  { name: "real_cost_peek32_us", meaning: "real interpreter ($ESPRUINO, 64-bit Linux build): one bare peek32 call of the DMA stand-in, us (best of 7 rounds of 1000)" },
+  { name: "real_cost_terminate_async_peek32", meaning: "real: terminateAsync() of an idle channel, in peek32 calls (same loop, same run)" },
+  { name: "real_cost_synchronize_stopped_peek32", target: "<= 10", met: (v) => v <= 10, meaning: "real: synchronize() on a stopped stream, in peek32 calls (another channel in flight)" },
+  { name: "real_cost_poll_peek32", meaning: "real: one provider poll that finds nothing, in peek32 calls" },
   { name: "upload_bytes_per_s", meaning: "bundle bytes / link time of `espdma flash` at " + BAUD + " baud" },
   { name: "upload_line_rate_ratio", target: ">= 0.9", met: (v) => v >= 0.9, meaning: "upload_bytes_per_s / line rate (" + LINE_BYTES_PER_S + " bytes/s, 8N1)" },
   { name: "upload_wire_bytes_ratio", meaning: "bytes espdma flash sends on the line / bundle bytes (protocol overhead)" },
@@ -225,6 +236,24 @@ export async function runBench(o: Options, m: Metrics): Promise<Metrics> {
     vb.close();
     if (typeof after !== "number") throw new Error("process.memory() gave no usage");
     return { espruino_vars_before_load: before, espruino_vars_after_load: after };
+  });
+
+  var rm = ["real_pico_vars_text_load", "real_pico_vars_storage_load", "real_pico_vars_storage_first_request", "real_pico_vars_storage_memcpy", "real_pico_vars_flashed_total", "real_pico_vars_require_load", "real_pico_vars_require_first_request"];
+  if (!process.env.ESPRUINO_PICO) skipped(m, rm, "set ESPRUINO_PICO to an Espruino Linux build with the Pico's 5,100 variables (README: Benchmarks)");
+  else await measure(m, rm, "the real interpreter's memory run ($ESPRUINO_PICO)", async () => {
+    if (code === null) throw new Error("no bundle");
+    var f = await (await import("./real")).realMemory(process.env.ESPRUINO_PICO as string, code);
+    var tot = f.storage_load === null || f.storage_first_request === null || f.storage_memcpy === null ? null : (f.storage_load as number) + (f.storage_first_request as number) + (f.storage_memcpy as number);
+    return { real_pico_vars_text_load: f.text_load, real_pico_vars_storage_load: f.storage_load, real_pico_vars_storage_first_request: f.storage_first_request, real_pico_vars_storage_memcpy: f.storage_memcpy,
+      real_pico_vars_flashed_total: tot, real_pico_vars_require_load: f.require_load, real_pico_vars_require_first_request: f.require_first_request };
+  });
+  var rc = ["real_cost_peek32_us", "real_cost_terminate_async_peek32", "real_cost_synchronize_stopped_peek32", "real_cost_poll_peek32"];
+  if (!process.env.ESPRUINO) skipped(m, rc, "set ESPRUINO to an Espruino Linux build (README: Benchmarks)");
+  else await measure(m, rc, "the real interpreter's cost run ($ESPRUINO)", async () => {
+    if (code === null) throw new Error("no bundle");
+    var c = await (await import("./real")).realCost(process.env.ESPRUINO as string, code, false);
+    return { real_cost_peek32_us: round(c.us.peek32 - c.us.empty, 2), real_cost_terminate_async_peek32: round(c.x.terminateAsync, 1),
+      real_cost_synchronize_stopped_peek32: round(c.x.synchronize, 1), real_cost_poll_peek32: round(c.x.poll, 1) };
   });
 
   var up = ["upload_bytes_per_s", "upload_line_rate_ratio", "upload_wire_bytes_ratio", "espruino_cli_bytes_per_s", "upload_vs_espruino_cli"];
