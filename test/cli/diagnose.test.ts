@@ -8,21 +8,14 @@ import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serveTcp } from "../../host/virtual-board/index";
+import { runCli } from "../helpers/cli";
 
 function cli(args: string[]) {
   var r = spawnSync(process.execPath, ["bin/espdma.js", ...args], { encoding: "utf8", timeout: 120000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-function cliAsync(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    var p = spawn(process.execPath, ["bin/espdma.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    var out = "", err = "";
-    p.stdout.on("data", (d) => { out += d; });
-    p.stderr.on("data", (d) => { err += d; });
-    p.on("close", (code) => resolve({ code, out, err }));
-  });
-}
+var cliAsync = runCli;
 
 describe("espdma test --bundle: the real cause", () => {
   var dir = mkdtempSync(join(tmpdir(), "espdma-diag-"));

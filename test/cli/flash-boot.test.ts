@@ -4,23 +4,14 @@
 // before anything is written, and `flash --remove` takes the driver off cleanly.
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serveTcp, createVirtualBoard } from "../../host/virtual-board/index";
 import { bootCode, flash, SLOTS } from "../../host/cli/commands";
+import { runCli } from "../helpers/cli";
 
-/** Run the CLI as a user does; resolves with its exit code and output. */
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    var p = spawn(process.execPath, ["bin/espdma.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    var out = "", err = "";
-    p.stdout.on("data", (d) => { out += d; });
-    p.stderr.on("data", (d) => { err += d; });
-    p.on("close", (code) => resolve({ code, out, err }));
-  });
-}
+var cli = runCli;
 
 function files(vb: any): Map<string, Uint8Array> {
   return vb.runtime.flash.files;
