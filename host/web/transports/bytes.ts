@@ -1,0 +1,39 @@
+// What the three browser transports share: strings as the bytes Espruino sees (one byte per
+// character), listener lists, the name of a DOMException (the browser APIs' errors say what
+// went wrong by name: NotFoundError, NetworkError...), and a bounded wait.
+import { LinkError } from "../../link/transport";
+
+export function toBytes(data: Uint8Array | string): Uint8Array {
+  if (typeof data !== "string") return data;
+  var b = new Uint8Array(data.length);
+  for (var i = 0; i < data.length; i++) b[i] = data.charCodeAt(i) & 0xff;
+  return b;
+}
+
+export class Listeners<T extends (...a: any[]) => void> {
+  private fns: T[] = [];
+  add(fn: T): () => void {
+    this.fns.push(fn);
+    return () => { this.fns = this.fns.filter((f) => f !== fn); };
+  }
+  emit(...a: Parameters<T>): void {
+    for (const f of this.fns.slice()) f(...a);
+  }
+}
+
+export function errName(e: any): string {
+  return (e && typeof e.name === "string" && e.name) || "Error";
+}
+
+export function errText(e: any): string {
+  return String((e && e.message) || e);
+}
+
+/** Rejects with a LinkError (made by `late`) if `p` takes longer than `ms`: a write the device
+ * never takes must fail, not hang. */
+export function bounded<T>(p: Promise<T>, ms: number, late: () => LinkError): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    var t = setTimeout(() => reject(late()), ms);
+    p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
+  });
+}
