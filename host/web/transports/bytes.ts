@@ -2,9 +2,14 @@
 // character), listener lists, the name of a DOMException (the browser APIs' errors say what
 // went wrong by name: NotFoundError, NetworkError...), and a bounded wait.
 import { LinkError } from "../../link/transport";
+import type { Transport } from "../../link/transport";
 
-export function toBytes(data: Uint8Array | string): Uint8Array {
-  if (typeof data !== "string") return data;
+/** What a Transport hands its listeners (Uint8Array; Buffer in Node's older interface). */
+export type Received = Parameters<Parameters<Transport["onData"]>[0]>[0];
+
+/** A copy the caller owns, on a plain ArrayBuffer (what the browser APIs take). */
+export function toBytes(data: Uint8Array | string): Uint8Array<ArrayBuffer> {
+  if (typeof data !== "string") return new Uint8Array(data);
   var b = new Uint8Array(data.length);
   for (var i = 0; i < data.length; i++) b[i] = data.charCodeAt(i) & 0xff;
   return b;
@@ -36,4 +41,8 @@ export function bounded<T>(p: Promise<T>, ms: number, late: () => LinkError): Pr
     var t = setTimeout(() => reject(late()), ms);
     p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
   });
+}
+
+export function hex4(n: number): string {
+  return ("000" + n.toString(16)).slice(-4);
 }

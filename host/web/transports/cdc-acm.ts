@@ -5,6 +5,7 @@
 // Endpoints come from the descriptors: Espruino F4 boards use 0x03 OUT / 0x83 IN, the F1
 // Original 0x03 OUT / 0x81 IN.
 import { LinkError } from "../../link/transport";
+import { hex4 } from "./bytes";
 
 export const CDC_DATA_CLASS = 0x0a, CDC_CONTROL_CLASS = 0x02;
 export const SET_LINE_CODING = 0x20, SET_CONTROL_LINE_STATE = 0x22;
@@ -19,10 +20,6 @@ export interface CdcLayout {
   outEndpoint: number;
   inPacketSize: number;
   outPacketSize: number;
-}
-
-export function hex4(n: number): string {
-  return ("000" + n.toString(16)).slice(-4);
 }
 
 /** The first configuration with a CDC data interface that has a bulk IN and a bulk OUT. */
@@ -50,7 +47,7 @@ export function findCdcLayout(device: USBDevice): CdcLayout {
 }
 
 /** The 7 bytes of SET_LINE_CODING: rate (little endian), 1 stop bit, no parity, 8 data bits. */
-export function lineCoding(baudRate: number): Uint8Array {
+export function lineCoding(baudRate: number): Uint8Array<ArrayBuffer> {
   var b = new Uint8Array(7);
   new DataView(b.buffer).setUint32(0, baudRate, true);
   b[6] = 8;
