@@ -46,3 +46,10 @@ export function bounded<T>(p: Promise<T>, ms: number, late: () => LinkError): Pr
 export function hex4(n: number): string {
   return ("000" + n.toString(16)).slice(-4);
 }
+
+/** Why a page cannot use navigator[api] (for the connect menu), or null when it can. */
+export function missing(api: string, title: string, instead: string): string | null {
+  if (typeof isSecureContext !== "undefined" && !isSecureContext) return title + " needs a secure page: open it from https or http://127.0.0.1.";
+  if (typeof navigator === "undefined" || !(navigator as any)[api]) return "This browser has no " + title + ": " + instead + ".";
+  return null;
+}

@@ -5,7 +5,7 @@
 // are the board's output; 'gattserverdisconnected' ends the link with a message.
 import { LinkError } from "../../link/transport";
 import type { Transport } from "../../link/transport";
-import { Listeners, Received, bounded, errName, errText, toBytes } from "./bytes";
+import { Listeners, Received, bounded, errName, errText, missing, toBytes } from "./bytes";
 import { ESPRUINO_BLE_FILTERS, NUS_CHUNK, NUS_RX, NUS_SERVICE, NUS_TX, chunks } from "./nus";
 
 export interface WebBluetoothOptions {
@@ -40,14 +40,7 @@ export class WebBluetoothTransport implements Transport {
   async open(): Promise<void> {
     var bt = this.opts.bluetooth ?? (typeof navigator !== "undefined" ? (navigator as any).bluetooth : undefined);
     if (!bt && !this.opts.device) throw new LinkError("This browser has no Web Bluetooth (navigator.bluetooth): use Chrome or Edge (on Linux, with Bluetooth on and chrome://flags/#enable-web-bluetooth if asked), on a page served from https or 127.0.0.1.", "ENOBLE");
-    var device = this.opts.device;
-    if (!device) {
-      try {
-        device = await bt.requestDevice({ filters: this.opts.filters ?? ESPRUINO_BLE_FILTERS, optionalServices: [NUS_SERVICE] }) as BluetoothDevice;
-      } catch (e) {
-        throw chooserError(e);
-      }
-    }
+    var device = this.opts.device ?? await chooseBleDevice(bt, this.opts.filters);
     this.device = device;
     this.description = "Bluetooth " + (device.name || device.id);
     if (!device.gatt) throw new LinkError(this.description + " offers no GATT server: it is not an Espruino board. Pick a Puck.js, Pixl.js, Bangle.js or MDBT42Q.", "ENOTNUS");
@@ -115,6 +108,15 @@ export class WebBluetoothTransport implements Transport {
   }
 }
 
+/** The browser's Bluetooth chooser, for Espruino's names and the NUS (call it from a click). */
+export async function chooseBleDevice(bt: Bluetooth, filters: BluetoothLEScanFilter[] = ESPRUINO_BLE_FILTERS): Promise<BluetoothDevice> {
+  try {
+    return await bt.requestDevice({ filters, optionalServices: [NUS_SERVICE] });
+  } catch (e) {
+    throw chooserError(e);
+  }
+}
+
 function chooserError(e: any): LinkError {
   if (errName(e) === "NotFoundError") return new LinkError("No Bluetooth device was chosen (" + errText(e) + "): click Connect again and pick the board (Puck.js, Pixl.js, Bangle.js, MDBT42Q). If it is not listed, is it powered, in range, and not connected elsewhere?", "ECANCELLED");
   if (errName(e) === "SecurityError") return new LinkError("The browser refused to show the Bluetooth chooser (" + errText(e) + "): connect from a click, on a page served from https or 127.0.0.1.", "ESECURITY");
@@ -122,6 +124,13 @@ function chooserError(e: any): LinkError {
   return new LinkError("The Bluetooth chooser failed (" + errName(e) + ": " + errText(e) + ").", "ECHOOSER");
 }
 
-export function webBluetoothTransport(opts: WebBluetoothOptions = {}): WebBluetoothTransport {
-  return new WebBluetoothTransport(opts);
-}
+/** The connect menu's entry (host/web/transports/index.ts). */
+export const webBluetooth = {
+  title: "Web Bluetooth",
+  use: "nRF52 boards (Puck.js, Pixl.js, Bangle.js 2, MDBT42Q)",
+  unavailable: (): string | null => missing("bluetooth", "Web Bluetooth", "use Chrome or Edge with Bluetooth on"),
+  async request(_opts: { board?: string } = {}): Promise<Transport> {
+    var bt = (navigator as any).bluetooth as Bluetooth;
+    return new WebBluetoothTransport({ bluetooth: bt, device: await chooseBleDevice(bt) });
+  },
+};

@@ -5,7 +5,7 @@
 // someone reads), one writer, and the port's 'disconnect' event; each failure says what to do.
 import { LinkError } from "../../link/transport";
 import type { Transport } from "../../link/transport";
-import { Listeners, Received, bounded, errName, errText, hex4, toBytes } from "./bytes";
+import { Listeners, Received, bounded, errName, errText, hex4, missing, toBytes } from "./bytes";
 
 export const ESPRUINO_SERIAL_FILTERS: SerialPortFilter[] = [{ usbVendorId: 0x0483, usbProductId: 0x5740 }];
 
@@ -42,14 +42,7 @@ export class WebSerialTransport implements Transport {
   async open(): Promise<void> {
     var serial = this.opts.serial ?? (typeof navigator !== "undefined" ? (navigator as any).serial : undefined);
     if (!serial && !this.opts.port) throw new LinkError("This browser has no Web Serial (navigator.serial): use Chrome or Edge on a desktop, on a page served from https or 127.0.0.1 (on Android use WebUSB).", "ENOSERIAL");
-    var port = this.opts.port;
-    if (!port) {
-      try {
-        port = await serial.requestPort(this.opts.filters ? { filters: this.opts.filters } : {}) as SerialPort;
-      } catch (e) {
-        throw chooserError(e);
-      }
-    }
+    var port = this.opts.port ?? await chooseSerialPort(serial, this.opts.filters);
     var info = port.getInfo();
     this.description = "Web Serial" + (info.usbVendorId !== undefined ? " " + hex4(info.usbVendorId) + ":" + hex4(info.usbProductId ?? 0) : "");
     try {
@@ -132,12 +125,28 @@ export class WebSerialTransport implements Transport {
   }
 }
 
+/** The browser's port chooser (call it from a click); a cancelled chooser says what to do. */
+export async function chooseSerialPort(serial: Serial, filters?: SerialPortFilter[]): Promise<SerialPort> {
+  try {
+    return await serial.requestPort(filters ? { filters } : {});
+  } catch (e) {
+    throw chooserError(e);
+  }
+}
+
 function chooserError(e: any): LinkError {
   if (errName(e) === "NotFoundError") return new LinkError("No serial port was chosen (" + errText(e) + "): click Connect again and pick the board's port. If it is not listed, check the cable (a charge-only cable shows nothing).", "ECANCELLED");
   if (errName(e) === "SecurityError") return new LinkError("The browser refused to show the serial port chooser (" + errText(e) + "): connect from a click, on a page served from https or 127.0.0.1.", "ESECURITY");
   return new LinkError("The serial port chooser failed (" + errName(e) + ": " + errText(e) + ").", "ECHOOSER");
 }
 
-export function webSerialTransport(opts: WebSerialOptions = {}): WebSerialTransport {
-  return new WebSerialTransport(opts);
-}
+/** The connect menu's entry (host/web/transports/index.ts). */
+export const webSerial = {
+  title: "Web Serial",
+  use: "STM32 boards (Pico, WiFi, Original) on desktop Chrome or Edge",
+  unavailable: (): string | null => missing("serial", "Web Serial", "use Chrome or Edge on a desktop (on Android, WebUSB)"),
+  async request(_opts: { board?: string } = {}): Promise<Transport> {
+    var serial = (navigator as any).serial as Serial;
+    return new WebSerialTransport({ port: await chooseSerialPort(serial) });
+  },
+};

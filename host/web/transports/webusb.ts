@@ -13,7 +13,7 @@
 // of waiting for answers that went to Serial1.
 import { LinkError } from "../../link/transport";
 import type { Transport } from "../../link/transport";
-import { Listeners, Received, bounded, errName, errText, hex4, toBytes } from "./bytes";
+import { Listeners, Received, bounded, errName, errText, hex4, missing, toBytes } from "./bytes";
 import { CdcLayout, findCdcLayout, setupLine } from "./cdc-acm";
 
 /** STM32 Espruino boards (ST's VCP IDs). */
@@ -56,14 +56,7 @@ export class WebUsbTransport implements Transport {
   async open(): Promise<void> {
     var usb = this.opts.usb ?? (typeof navigator !== "undefined" ? (navigator as any).usb : undefined);
     if (!usb) throw new LinkError("This browser has no WebUSB (navigator.usb): use Chrome or Edge, on a page served from https or 127.0.0.1; or connect with Web Serial.", "ENOUSB");
-    var device = this.opts.device;
-    if (!device) {
-      try {
-        device = await usb.requestDevice({ filters: this.opts.filters ?? ESPRUINO_USB_FILTERS }) as USBDevice;
-      } catch (e) {
-        throw chooserError(e);
-      }
-    }
+    var device = this.opts.device ?? await chooseUsbDevice(usb, this.opts.filters);
     this.usb = usb;
     this.device = device;
     this.description = "WebUSB " + hex4(device.vendorId) + ":" + hex4(device.productId) + (device.productName ? " " + device.productName : "");
@@ -219,6 +212,15 @@ export class WebUsbTransport implements Transport {
   }
 }
 
+/** The browser's USB chooser, for Espruino's IDs by default (call it from a click). */
+export async function chooseUsbDevice(usb: USB, filters: USBDeviceFilter[] = ESPRUINO_USB_FILTERS): Promise<USBDevice> {
+  try {
+    return await usb.requestDevice({ filters });
+  } catch (e) {
+    throw chooserError(e);
+  }
+}
+
 function chooserError(e: any): LinkError {
   if (errName(e) === "NotFoundError") return new LinkError("No USB device was chosen (" + errText(e) + "): click Connect again and pick the Espruino (0483:5740). If it is not listed, the OS driver may hide it: use Web Serial.", "ECANCELLED");
   if (errName(e) === "SecurityError") return new LinkError("The browser refused to show the USB chooser (" + errText(e) + "): connect from a click, on a page served from https or 127.0.0.1.", "ESECURITY");
@@ -231,6 +233,13 @@ function latin1(b: Uint8Array): string {
   return s;
 }
 
-export function webUsbTransport(opts: WebUsbOptions = {}): WebUsbTransport {
-  return new WebUsbTransport(opts);
-}
+/** The connect menu's entry (host/web/transports/index.ts). */
+export const webUsb = {
+  title: "WebUSB",
+  use: "STM32 boards where no OS driver holds the port (Android; Linux with cdc_acm unbound)",
+  unavailable: (): string | null => missing("usb", "WebUSB", "use Chrome or Edge; or Web Serial"),
+  async request(_opts: { board?: string } = {}): Promise<Transport> {
+    var usb = (navigator as any).usb as USB;
+    return new WebUsbTransport({ usb, device: await chooseUsbDevice(usb) });
+  },
+};
