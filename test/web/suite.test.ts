@@ -42,7 +42,7 @@ describe("the scenario suite through the browser transports (fakes in Node)", ()
       var { t, check } = r.make(replBridge(vb.repl));
       try {
         var rep = await runScenarios({ target: { transport: t } });
-        var failed = rep.scenarios.filter((s) => !s.passed).map((s) => s.name + ": " + (s.error || JSON.stringify(s.invariants.filter((c: any) => !c.ok JSON.stringify(s.checks.filter((c) => !c.ok))JSON.stringify(s.checks.filter((c) => !c.ok)) !c.passed))));
+        var failed = rep.scenarios.filter((s) => !s.passed).map((s) => s.name + ": " + (s.error || JSON.stringify(s.invariants.filter((c) => !c.passed))));
         assert.deepEqual(failed, []);
         assert.ok(rep.passed >= 5, "only " + rep.passed + " scenarios ran");
         // Each scenario ran, or is virtual-only (needs the in-process board's faults), or does not apply to this board.
