@@ -257,7 +257,8 @@ export async function runProgram(link: OpenedLink, run: string, steps: any[], ti
     if (how === "reset") throw new LinkError("The board reset while running scenario program " + run + ": it lost the driver. Check power and retry.", "ERESET");
     if (how === "timeout" || how === "incomplete") {
       if (col.done) throw new LinkError("Event line(s) " + col.missing().join(",") + " of " + run + " never arrived intact (" + col.rejected.length + " rejected: " + (col.rejected[0] ? col.rejected[0].why : "none") + "): noise or lost bytes on the line. Retry; lower the baud rate if it persists.", "ELOST");
-      throw new LinkError("The agent did not finish program " + run + " within " + budget + " ms (" + col.ordered().length + " events so far; " + col.rejected.length + " garbled lines). Is the board hung? Press reset and retry.", "ETIMEDOUT");
+      var said = text.filter((l) => l.trim() && l.trim() !== ">").slice(-2).map((l) => l.trim().slice(0, 200));
+      throw new LinkError("The agent did not finish program " + run + " within " + budget + " ms (" + col.ordered().length + " events so far; " + col.rejected.length + " garbled lines" + (said.length ? "; the board printed " + JSON.stringify(said.join(" / ")) : "") + "). Is the board hung? Press reset and retry.", "ETIMEDOUT");
     }
     return { events: col.ordered(), text };
   } finally {

@@ -193,7 +193,7 @@ export class Repl {
     return new Promise((resolve) => {
       var check = () => {
         var loop = this.runtime.loop;
-        if (!this.pendingIn() && !this.processing && !this.scheduled && !this.cutResetting && (loop.pending() === 0 || loop.nextDue() > until)) resolve();
+        if (!this.pendingIn() && !this.processing && !this.scheduled && !this.cutResetting && this.sliceEnd < 0 && (loop.pending() === 0 || loop.nextDue() > until)) resolve();
         else soon(check);
       };
       soon(check);
@@ -222,6 +222,18 @@ export class Repl {
    * events before it runs timers, so the Ctrl-C clears rather than hits a timer callback. */
   private tick(): void {
     if (this.closed) return;
+    if (this.sliceEnd >= 0) {
+      // A slice of timers still going (one callback per task, see pump): input waits for it.
+      this.processing = true;
+      try {
+        this.pump();
+        if (this.sliceEnd < 0 && !this.pendingIn()) this.returnInputLine();
+      } finally {
+        this.processing = false;
+      }
+      if (this.pendingIn() && this.sliceEnd < 0) this.schedule();
+      return;
+    }
     this.processing = true;
     try {
       while (this.inHead < this.inq.length) {
@@ -253,10 +265,19 @@ export class Repl {
       }
       return;
     }
-    if (!loop.pending()) return;
-    loop.runFor(this.opts.sliceMs ?? 1000);
-    if (loop.pending()) this.schedule();
+    if (this.sliceEnd < 0) {
+      if (!loop.pending()) return;
+      this.sliceEnd = loop.now() + (this.opts.sliceMs ?? 1000);
+    }
+    // In the page a WeakRef's target lives until the task ends (realm.ts): a buffer dropped in
+    // one callback is collectable in the next only if that runs in a new task. So there each
+    // callback gets a tick of its own; the timing in simulated time is the same.
+    var r = loop.runUntil(this.sliceEnd, this.runtime.realms.limits.weakRefsHeldPerTask ? 1 : Infinity);
+    if (!r.more) { loop.advanceTo(this.sliceEnd); this.sliceEnd = -1; }
+    if (loop.pending() || this.sliceEnd >= 0) this.schedule();
   }
+  /** End of the slice of simulated time being run (-1: none). */
+  private sliceEnd = -1;
 
   private echoOn(): boolean {
     return this.runtime.echo && !this.echoOffForLine;

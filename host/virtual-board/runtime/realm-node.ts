@@ -50,7 +50,7 @@ export function fullGc(): void {
 }
 
 export const realms: RealmHost = {
-  limits: { timeout: true, sigint: true, ownJobQueue: true, syncGc: true },
+  limits: { timeout: true, sigint: true, ownJobQueue: true, syncGc: true, weakRefsHeldPerTask: false },
   create: (name) => new NodeRealm(name),
   gc: () => { fullGc(); return true; },
 };

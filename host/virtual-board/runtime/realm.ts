@@ -27,7 +27,12 @@ export interface Realm {
 
 export interface RealmHost {
   /** What this host can and cannot do (the page's cannot time out a runaway loop). */
-  readonly limits: { timeout: boolean; sigint: boolean; ownJobQueue: boolean; syncGc: boolean };
+  readonly limits: {
+    timeout: boolean; sigint: boolean; ownJobQueue: boolean; syncGc: boolean;
+    /** A WeakRef's target stays alive until the current task ends (the page: the HTML event
+     * loop clears kept objects only then), so a gc in the same task cannot free it. */
+    weakRefsHeldPerTask: boolean;
+  };
   create(name: string): Realm;
   /** A full synchronous garbage collection where the host allows one (WeakRefs of dropped
    * typed arrays cleared: the runtime frees their SRAM blocks); false where it cannot. */
