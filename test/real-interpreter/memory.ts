@@ -40,9 +40,10 @@ export function memoryWays(bundle: string): Way[] {
   return [
     // All typed in (the Linux build loses long stdin lines that follow a program file).
     // peak: measured on the bundle's own line, whose text the REPL still holds.
-    { name: "as text", runs: [{ stdin: "echo(0);\n" + M("before") + bundle + ";" + M("peak") + tail }] },
+    { name: "as text", quiet: true, runs: [{ stdin: "echo(0);\n" + M("before") + bundle + ";" + M("peak") + tail }] },
     {
       name: "from Storage",
+      quiet: true,
       runs: [
         ...storageWrite("espdma.a", bundle),
         { stdin: "echo(0);\n" + M("before") + "eval(require(\"Storage\").read(\"espdma.a\"));\n" + tail },
@@ -50,6 +51,7 @@ export function memoryWays(bundle: string): Way[] {
     },
     {
       name: "require()",
+      quiet: true,
       runs: [
         ...storageWrite("espdma", bundle),
         { stdin: "echo(0);\n" + M("before") + "var espdma = require(\"espdma\");\n" + tail },
@@ -77,6 +79,7 @@ export function agentWay(bundle: string, agent: string): Way {
   var standin = readFileSync(join(HERE, "dma-standin.js"), "utf8");
   return {
     name: "driver + agent from Storage",
+    quiet: true,
     runs: [
       ...storageWrite("espdma.run", bundle + "\n" + agent),
       // The stand-in from Storage too (typed in, its code would hold 221 blocks of RAM that a
