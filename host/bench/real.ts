@@ -53,7 +53,8 @@ export async function realOriginal(bin: string, bundle: string, agent: string): 
   var w = (memoryWays(bundle) as any[]).filter((x) => x.name === "from Storage")[0], f: any = null;
   try { f = parseFigures(runOnEspruino(bin, w).lines); } catch (e) { f = null; }
   if (f && f.copied !== undefined) {
-    r.flashed = f.copied - f.before - (f.bufs - f.requested);
+    // (the stand-in, typed in between load and first use, is left out, as on the Pico)
+    r.flashed = f.loaded - f.before + (f.requested - f.ready) + (f.copied - f.bufs);
     r.free_after_flashed = f.total - f.copied;
   }
   var a = agentFigures(runOnEspruino(bin, agentWay(bundle, agent)).lines);
