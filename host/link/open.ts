@@ -1,8 +1,10 @@
 // Open a link from CLI-style options: a serial port, a TCP address, or an in-process virtual board.
-import { createVirtualBoard, VirtualBoard } from "../virtual-board/index";
+import { createVirtualBoard, type VirtualBoard } from "../virtual-board/index";
+import type { CoreBoard } from "../virtual-board/board";
 import { findBoard } from "../../boards/index";
 import { ReplClient, ReplClientOptions } from "./repl-client";
-import { LinkError, StreamTransport, Transport, serialTransport, tcpTransport } from "./transport";
+import { LinkError, Transport } from "./transport";
+import { StreamTransport, serialTransport, tcpTransport } from "./stream-transport";
 import { findEspruino, listPorts } from "./ports";
 
 export interface LinkTarget {
@@ -17,6 +19,8 @@ export interface LinkTarget {
   binding?: any;
   /** Use this virtual board instead of creating one. */
   board?: VirtualBoard;
+  /** A transport made elsewhere (the browser's Web Serial, WebUSB, Web Bluetooth): a real board. */
+  transport?: Transport;
   client?: ReplClientOptions;
 }
 
@@ -24,7 +28,7 @@ export interface OpenedLink {
   client: ReplClient;
   transport: Transport;
   /** The in-process virtual board, when the target is one. */
-  vb?: VirtualBoard;
+  vb?: CoreBoard;
   close(): Promise<void>;
 }
 
@@ -37,7 +41,9 @@ export function parseTcp(s: string): { host: string; port: number } | null {
 export async function openLink(t: LinkTarget): Promise<OpenedLink> {
   var transport: Transport;
   var vb: VirtualBoard | undefined = t.board;
-  if (t.port && /^tcp:\/\//.test(t.port)) {
+  if (t.transport) {
+    transport = t.transport;
+  } else if (t.port && /^tcp:\/\//.test(t.port)) {
     var a = parseTcp(t.port);
     if (!a) throw new LinkError("Bad TCP address " + JSON.stringify(t.port) + ": write tcp://HOST:PORT", "EINVAL");
     transport = tcpTransport(a.host, a.port);
