@@ -105,6 +105,22 @@ describe("WebUSB CDC-ACM transport", () => {
     }
   });
 
+  test("unplug while an OUT transfer is held off: the write fails at once, nothing hangs", async () => {
+    var { vb, dev, t } = setup({ inputBuffer: 128 });
+    await t.open();
+    try {
+      var lines = "";
+      for (var i = 0; i < 20; i++) lines += "\x10var v" + i + "='" + "q".repeat(80) + "';\n";
+      var w = t.write(lines);
+      await until(() => dev.stats.heldOut > 0);
+      dev.unplug();
+      await assert.rejects(w, (e: any) => e.code === "ECLOSED" && /unplugged/.test(e.message));
+    } finally {
+      await t.close();
+      vb.close();
+    }
+  });
+
   test("idle hand-off: no read pending for 2 s moves the console off USB; coming back closes the link with a clear message", async () => {
     var clock = new ManualClock();
     var { vb, dev, t } = setup({ clock });
