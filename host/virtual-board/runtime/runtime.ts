@@ -171,7 +171,7 @@ export class Runtime {
       this.collect();
     }
     try {
-      var value = this.busy(() => vm.runInContext(rw.code, this.context, { filename: name, timeout: this.timeoutMs, displayErrors: false, breakOnSigint: this.sigintBreak }));
+      var value = this.busy(() => this.loop.runCode(() => vm.runInContext(rw.code, this.context, { filename: name, timeout: this.timeoutMs, displayErrors: false, breakOnSigint: this.sigintBreak })));
       if (held) this.mcu.heap.free(held);
       this.checkRejections();
       return { ok: true, value };
