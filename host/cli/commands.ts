@@ -8,10 +8,13 @@ import { boards, findBoard } from "../../boards/index";
 import { openLink, LinkTarget, parseTcp } from "../link/open";
 import { LinkError } from "../link/transport";
 import { crc32 } from "../link/crc32";
-import { readCode, jsString } from "../link/code";
+import { jsString } from "../link/code";
+import { readCode } from "../link/code-file";
 import { DLE, CTRL_C } from "../link/repl-client";
-import { runScenarios, RunReport, selectScenarios } from "../scenarios/runner";
-import { driverSource, ensureBuilt, DRIVER, DRIVER_NRF52 } from "../scenarios/bundle";
+import { runScenarios, RunReport, selectScenarios } from "../scenarios/node-runner";
+import { driverSource, ensureBuilt, DRIVER, DRIVER_NRF52, ROOT } from "../scenarios/bundle";
+import { pathToFileURL } from "node:url";
+import { servePage, ServedPage, WEB_DIR } from "./web";
 import { bridgeKind, espruinoKind, usbId, ESPRUINO_USB } from "../link/ports";
 import { compactReport, jsonError, jsonReport, junitReport, tableReport } from "./report";
 
@@ -311,4 +314,24 @@ export async function simCommand(o: { board?: string; tcp?: string; seed?: strin
   }
   io.out("virtual " + name + " (one client at a time) listening on tcp://" + s.address.host + ":" + s.address.port + " (espdma test --port tcp://" + s.address.host + ":" + s.address.port + ", or espruino --no-ble -p tcp://" + s.address.host + ":" + s.address.port + ")");
   return { close: () => s.close(), host: s.address.host, port: s.address.port };
+}
+
+/** `espdma web`: (re)build the page in a development checkout, serve it, print the URL. */
+export async function webCommand(o: { port?: number; host?: string }, io: Io = stdio): Promise<ServedPage> {
+  ensureBuilt((s) => io.err(s));
+  var script = join(ROOT, "scripts", "build-web.ts");
+  if (existsSync(script)) {
+    // The sources are here (and tsx runs them): serve what they build now.
+    try {
+      var m: any = await import(pathToFileURL(script).href);
+      await m.buildWeb();
+    } catch (e: any) {
+      if (!existsSync(join(WEB_DIR, "app.js"))) throw new CliError("Cannot build the page (" + (e && e.message || e) + "): run `npm install`, then `npm run build`.");
+      io.err("espdma web: could not rebuild the page (" + (e && e.message || e) + "): serving the one in dist/web");
+    }
+  }
+  var s = await servePage({ port: o.port, host: o.host });
+  io.out("espdma web: serving " + WEB_DIR + " at " + s.url + " (Ctrl-C stops)");
+  io.out("  unattended: " + s.url + "?board=pico&transport=virtual&run=all");
+  return s;
 }

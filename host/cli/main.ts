@@ -2,7 +2,7 @@
 // call into ./commands (library functions tests call directly); one error path prints a clear
 // message and sets the exit code (1: a test failed, 2: could not do what was asked).
 import { Command, Option } from "commander";
-import { boardsCommand, CliError, flashCommand, portsCommand, simCommand, stdio, testCommand } from "./commands";
+import { boardsCommand, CliError, flashCommand, portsCommand, simCommand, stdio, testCommand, webCommand } from "./commands";
 import { replCommand, execCommand } from "./repl";
 import { onUserInterrupt } from "../virtual-board/transports/interrupt";
 import { jsonError } from "./report";
@@ -90,6 +90,17 @@ export function program(): Command {
     .action(async (o, cmd) => {
       var s = await simTarget({ ...o, board: o.virtual ?? o.board }, cmd.getOptionValueSource("tcp") === "cli");
       // Until the user's Ctrl-C (not a SIGINT the board's Ctrl-C handling sent itself).
+      await new Promise<void>((resolve) => { var off = onUserInterrupt(() => { off(); resolve(); }); });
+      await s.close();
+    });
+
+  p.command("web").description("serve the page (scenario suite, REPL, flash in the browser: Web Serial, WebUSB, Web Bluetooth or an in-page virtual board) and print its URL")
+    .option("--port <n>", "port to listen on (0: a free one)", "8080")
+    .option("--host <addr>", "address to listen on (127.0.0.1 is a secure context, which the browser's device APIs need)", "127.0.0.1")
+    .action(async (o) => {
+      var port = Number(o.port);
+      if (!/^\d+$/.test(String(o.port)) || port > 65535) throw new CliError("Bad --port " + JSON.stringify(o.port) + ": give a port number 0-65535.");
+      var s = await webCommand({ port, host: o.host }, stdio);
       await new Promise<void>((resolve) => { var off = onUserInterrupt(() => { off(); resolve(); }); });
       await s.close();
     });

@@ -4,10 +4,10 @@
 //   .upload FILE   send a file's code to the board (DLE lines, flow control)
 // Piped input is run as typed, and the session ends once the board has answered it.
 // `espdma exec CODE` (and `repl -e CODE`): run code, print what the board prints, exit.
-import { readCode } from "../link/code";
+import { readCode } from "../link/code-file";
 import type { Readable, Writable } from "node:stream";
 import { openLink, LinkTarget, OpenedLink } from "../link/open";
-import { LinkError, Transport } from "../link/transport";
+import { LinkError, Transport, latin1Text } from "../link/transport";
 import { ReplClient } from "../link/repl-client";
 import { relative } from "node:path";
 import { findBoard } from "../../boards/index";
@@ -172,7 +172,7 @@ export async function execCommand(t: LinkTarget, code: string, o: ExecOptions, i
     io.out(part.replace(/\r\n/g, "\n").replace(/\n$/, ""));
   };
   var off = link.transport.onData((b) => {
-    text += b.toString("latin1");
+    text += latin1Text(b);
     if (phase === 0) {
       var r = text.indexOf(ready);
       if (r < 0) return;

@@ -3,8 +3,6 @@
 // the link sends one byte per character. So code is read as UTF-8 and every non-ASCII
 // character is sent as an escape: the board sees the same string value, and the line only
 // ever carries 7-bit text (a flipped 8th bit is then visibly noise).
-import { readFileSync } from "node:fs";
-
 /** Replace each character >= 0x80 by \xNN or \uNNNN. Minified ES5 has such characters only
  * in string and regex literals (and comments), where both escapes mean the same character. */
 export function asciiCode(code: string): string {
@@ -12,11 +10,6 @@ export function asciiCode(code: string): string {
     var c = ch.charCodeAt(0);
     return c <= 0xff ? "\\x" + c.toString(16).padStart(2, "0") : "\\u" + c.toString(16).padStart(4, "0");
   });
-}
-
-/** Read a code file for the board: UTF-8, non-ASCII escaped. */
-export function readCode(path: string): string {
-  return asciiCode(readFileSync(path, "utf8"));
 }
 
 /**

@@ -6,8 +6,9 @@
 // <run> names one agent run (the host picks it), <seq> counts from 0 within the run, and the
 // CRC-32 covers "<run>|<seq>|<json>". A line is accepted only when the marker, the fields, the
 // CRC and the JSON all check; anything else is reported as rejected (with why), never parsed.
-import { Transform, TransformCallback } from "node:stream";
+import { Emitter } from "./emitter";
 import { crc32, hex8 } from "./crc32";
+import { latin1Text } from "./transport";
 
 export const FRAME_MARK = "#ED|";
 
@@ -47,22 +48,23 @@ export function decodeFrame(line: string): FrameResult | null {
 }
 
 /**
- * A stream transform: bytes in, Frame objects out (object mode). Lines that are not frames
- * are emitted as "text" events; frames that fail a check as "reject" events ({why, line}).
- * A partial last line is held until its end arrives (flush() rejects it as truncated).
+ * Bytes in (write), Frame objects out ("data" events). Lines that are not frames are emitted
+ * as "text" events; frames that fail a check as "reject" events ({why, line}). A partial last
+ * line is held until its end arrives (end() rejects it as truncated). Synchronous: a frame
+ * is emitted inside the write() that completes its line.
  */
-export class FrameParser extends Transform {
+export class FrameParser extends Emitter {
   private partial = "";
   /** Longest line kept while waiting for its end; beyond this it is noise. */
   readonly maxLine: number;
 
   constructor(opts: { maxLine?: number } = {}) {
-    super({ readableObjectMode: true });
+    super();
     this.maxLine = opts.maxLine ?? 64 * 1024;
   }
 
-  _transform(chunk: Buffer | string, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.partial += typeof chunk === "string" ? chunk : chunk.toString("latin1");
+  write(chunk: Uint8Array | string): void {
+    this.partial += typeof chunk === "string" ? chunk : latin1Text(chunk);
     var nl: number;
     while ((nl = this.partial.indexOf("\n")) >= 0) {
       var line = this.partial.slice(0, nl).replace(/\r$/, "");
@@ -73,14 +75,12 @@ export class FrameParser extends Transform {
       this.emit("reject", { why: "line too long", line: this.partial.slice(0, 80) });
       this.partial = "";
     }
-    cb();
   }
 
-  _flush(cb: TransformCallback): void {
+  end(): void {
     if (this.partial.indexOf(FRAME_MARK) >= 0) this.emit("reject", { why: "truncated (no line end)", line: this.partial });
     else if (this.partial) this.emit("text", this.partial);
     this.partial = "";
-    cb();
   }
 
   private line(line: string): void {
@@ -89,7 +89,7 @@ export class FrameParser extends Transform {
       this.emit("text", line);
       return;
     }
-    if (r.ok) this.push(r.frame);
+    if (r.ok) this.emit("data", r.frame);
     else this.emit("reject", { why: r.why, line: r.line });
   }
 }

@@ -1,8 +1,10 @@
 // Open a link from CLI-style options: a serial port, a TCP address, or an in-process virtual board.
-import { createVirtualBoard, VirtualBoard } from "../virtual-board/index";
+import { createVirtualBoard, type VirtualBoard } from "../virtual-board/index";
+import type { CoreBoard } from "../virtual-board/board";
 import { findBoard } from "../../boards/index";
 import { ReplClient, ReplClientOptions } from "./repl-client";
-import { LinkError, StreamTransport, Transport, serialTransport, tcpTransport } from "./transport";
+import { LinkError, Transport } from "./transport";
+import { StreamTransport, serialTransport, tcpTransport } from "./stream-transport";
 import { findEspruino, listPorts } from "./ports";
 
 export interface LinkTarget {
@@ -26,7 +28,7 @@ export interface OpenedLink {
   client: ReplClient;
   transport: Transport;
   /** The in-process virtual board, when the target is one. */
-  vb?: VirtualBoard;
+  vb?: CoreBoard;
   close(): Promise<void>;
 }
 

@@ -4,10 +4,11 @@
 // - uploads go out in chunks and stop while the board has sent XOFF (0x13) until XON (0x11);
 // - every wait is bounded and fails with a LinkError that says what to do;
 // - a reset banner in the middle of a command fails that command (the board lost its state).
-import { EventEmitter } from "node:events";
+import { Emitter } from "./emitter";
 import { FrameParser, Frame } from "./frame";
-import { LinkError, Transport } from "./transport";
+import { LinkError, Transport, latin1Bytes } from "./transport";
 import { asciiCode } from "./code";
+import { nextTurn } from "../common/turn";
 
 export const DLE = "\x10", CTRL_C = "\x03", XON = 0x11, XOFF = 0x13;
 /** Part of the banner Espruino prints after a reset (jswrap_interactive.c). */
@@ -28,11 +29,11 @@ interface Waiter {
   test: (text: string) => any;
   resolve: (v: any) => void;
   reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
+  timer: ReturnType<typeof setTimeout>;
   what: string;
 }
 
-export class ReplClient extends EventEmitter {
+export class ReplClient extends Emitter {
   /** Text received since the last mark (control bytes of flow control removed). */
   private text = "";
   private xoff = false;
@@ -59,7 +60,7 @@ export class ReplClient extends EventEmitter {
 
   // ------------------------------------------------------------------ receiving
 
-  private receive(b: Buffer): void {
+  private receive(b: Uint8Array): void {
     var s = "";
     for (var i = 0; i < b.length; i++) {
       var c = b[i];
@@ -70,7 +71,7 @@ export class ReplClient extends EventEmitter {
     if (!s) return;
     this.text += s;
     if (this.text.length > 1 << 20) this.text = this.text.slice(-(1 << 19));
-    this.parser.write(Buffer.from(s, "latin1"));
+    this.parser.write(s);
     if (RESET_BANNER.test(this.text)) {
       this.resets++;
       this.emit("reset");
@@ -145,7 +146,7 @@ export class ReplClient extends EventEmitter {
 
   /** Write bytes in chunks, pausing while the board holds XOFF. */
   async writeChunked(data: string, onProgress?: (sent: number, total: number) => void, resetExpected = false): Promise<void> {
-    var buf = Buffer.from(data, "latin1");
+    var buf = latin1Bytes(data);
     var n = this.opts.chunkSize, resets = this.resets;
     for (var i = 0; i <= buf.length - 1; i += n) {
       if (this.closedErr) throw this.closedErr;
@@ -153,7 +154,7 @@ export class ReplClient extends EventEmitter {
       if (this.xoff) await this.waitXon();
       await this.transport.write(buf.subarray(i, i + n)).catch((e) => { throw this.closedErr ?? e; });
       // Let the board's answer (an XOFF) arrive before the next chunk.
-      await new Promise((r) => setImmediate(r));
+      await nextTurn();
       if (onProgress) onProgress(Math.min(i + n, buf.length), buf.length);
     }
     if (this.resets !== resets && !resetExpected) throw new LinkError("The board reset during an upload: it lost what was sent. Check its power and cable, then run the command again.", "ERESET");

@@ -1,16 +1,16 @@
 // Transports, after node-serialport's split: one small interface, several bindings. The REPL
-// client only sees a Transport: bytes out (write), bytes in (onData), open and close.
-import net from "node:net";
-import type { Duplex } from "node:stream";
+// client only sees a Transport: bytes out (write), bytes in (onData), open and close. This file
+// is the part Node and the browser share (bytes are Uint8Array); the Node bindings (streams,
+// TCP, serial ports) are in stream-transport.ts, the browser's in host/web/transports/.
 
 export interface Transport {
   /** What it is connected to, for messages ("/dev/ttyACM0", "tcp://127.0.0.1:4000", "virtual pico"). */
   readonly description: string;
   open(): Promise<void>;
   /** Resolves once the bytes are handed to the operating system / the other side. */
-  write(data: Buffer | string): Promise<void>;
+  write(data: Uint8Array | string): Promise<void>;
   /** Subscribe to received bytes; returns an unsubscribe function. */
-  onData(fn: (b: Buffer) => void): () => void;
+  onData(fn: (b: Uint8Array) => void): () => void;
   /** Called when the other side goes away (port unplugged, socket closed). */
   onClose(fn: (err?: Error) => void): () => void;
   close(): Promise<void>;
@@ -24,7 +24,7 @@ export class LinkError extends Error {
   }
 }
 
-class Listeners<T extends (...a: any[]) => void> {
+export class Listeners<T extends (...a: any[]) => void> {
   private fns: T[] = [];
   add(fn: T): () => void {
     this.fns.push(fn);
@@ -35,106 +35,17 @@ class Listeners<T extends (...a: any[]) => void> {
   }
 }
 
-/** Any Node Duplex carrying the board's bytes: the in-process virtual board, a socket. */
-export class StreamTransport implements Transport {
-  private data = new Listeners<(b: Buffer) => void>();
-  private closed = new Listeners<(err?: Error) => void>();
-  private stream: Duplex | null = null;
-  constructor(readonly description: string, private make: () => Duplex | Promise<Duplex>) {}
-
-  async open(): Promise<void> {
-    var s = await this.make();
-    this.stream = s;
-    s.on("data", (b: Buffer) => this.data.emit(Buffer.from(b)));
-    s.on("close", (e?: any) => { this.gone(e && e.disconnected ? e : undefined); this.closed.emit(); });
-    s.on("error", (e: Error) => { this.gone(e); this.closed.emit(e); });
-  }
-  /** Writes waiting to be handed over when the port went away (unplugged): a write stuck in
-   * the binding may never call back, so they fail now. */
-  private pending = new Set<(e: LinkError) => void>();
-  private gone(err?: any): void {
-    var e = writeError(this.description, err ?? new Error("the port closed"), true);
-    for (const f of Array.from(this.pending)) f(e);
-  }
-  /** Longest a write may take to be handed over (a port stuck in hardware flow control never
-   * completes a write): then it fails instead of hanging. */
-  writeTimeoutMs = 10000;
-
-  write(data: Buffer | string): Promise<void> {
-    var s = this.stream;
-    if (!s || s.destroyed) return Promise.reject(new LinkError("Cannot write to " + this.description + ": the link is closed", "ECLOSED"));
-    var ms = this.writeTimeoutMs;
-    return new Promise((resolve, reject) => {
-      var fail = (e: LinkError) => { clearTimeout(t); this.pending.delete(fail); reject(e); };
-      var t = setTimeout(() => fail(new LinkError("Writing to " + this.description + " stalled for " + ms + " ms: the port does not take data (flow control held, device gone?). Unplug and replug the board, then retry.", "EWRITE")), ms);
-      this.pending.add(fail);
-      s!.write(data, (err) => {
-        if (!this.pending.has(fail)) return;
-        if (err) return fail(writeError(this.description, err));
-        clearTimeout(t);
-        this.pending.delete(fail);
-        resolve();
-      });
-    });
-  }
-  onData(fn: (b: Buffer) => void): () => void { return this.data.add(fn); }
-  onClose(fn: (err?: Error) => void): () => void { return this.closed.add(fn); }
-  /** Resolves once the port is really closed (serialport releases its lock only then, so an
-   * immediate reopen, e.g. flash then test, would find the port busy); bounded. */
-  async close(): Promise<void> {
-    var s: any = this.stream;
-    this.stream = null;
-    if (!s || s.destroyed) return;
-    await new Promise<void>((resolve) => {
-      var t = setTimeout(resolve, 2000);
-      var done = () => { clearTimeout(t); resolve(); };
-      // A serialport stream's destroy() does not close the port: close it first.
-      if (typeof s.close === "function" && s.isOpen) s.close(() => { s.destroy(); done(); });
-      else { s.once("close", done); s.destroy(); }
-    });
-  }
+/** A string as the bytes the link sends: one byte per character (latin1), as Espruino's
+ * strings are. */
+export function latin1Bytes(s: string): Uint8Array {
+  var b = new Uint8Array(s.length);
+  for (var i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
+  return b;
 }
 
-/** A failed write. A port that went away under it (unplugged: serialport's binding gives
- * EBADF, EIO or ENXIO, or finds the port closed) says so. */
-function writeError(what: string, err: any, gone = false): LinkError {
-  var m = String(err && err.message || err);
-  if (gone || (err && err.disconnect) || /bad file descriptor|EBADF|EIO|ENXIO|input\/output error|not open/i.test(m + " " + (err && err.code || ""))) {
-    return new LinkError("Cannot write to " + what + ": the port is gone (" + m + "). Was the board unplugged? Plug it in and run the command again.", "ECLOSED");
-  }
-  return new LinkError("Cannot write to " + what + ": " + m, "EWRITE");
-}
-
-/** TCP: a board served by `espdma sim`, or a serial-to-TCP bridge (Espruino's `-p tcp://`). */
-export function tcpTransport(host: string, port: number, timeoutMs = 5000): Transport {
-  return new StreamTransport("tcp://" + host + ":" + port, () => new Promise<Duplex>((resolve, reject) => {
-    var sock = net.connect({ host, port });
-    var t = setTimeout(() => { sock.destroy(); reject(new LinkError("No answer from tcp://" + host + ":" + port + " within " + timeoutMs + " ms: is `espdma sim` running there?", "ETIMEDOUT")); }, timeoutMs);
-    sock.once("connect", () => { clearTimeout(t); sock.setNoDelay(true); resolve(sock); });
-    sock.once("error", (e: any) => { clearTimeout(t); reject(new LinkError("Cannot connect to tcp://" + host + ":" + port + ": " + (e.code || e.message) + ". Start one with `espdma sim --board pico --tcp " + host + ":" + port + "`.", e.code || "ECONNREFUSED")); });
-  }));
-}
-
-/** A serial port through node-serialport's stream and a binding (the real one, or MockBinding in tests). */
-export function serialTransport(path: string, baudRate = 115200, binding?: any): Transport {
-  return new StreamTransport(path, async () => {
-    var port: any;
-    if (binding) {
-      var { SerialPortStream } = await import("@serialport/stream");
-      port = new SerialPortStream({ binding, path, baudRate, autoOpen: false });
-    } else {
-      var { SerialPort } = await import("serialport");
-      port = new SerialPort({ path, baudRate, autoOpen: false });
-    }
-    await new Promise<void>((resolve, reject) => port.open((err: any) => (err ? reject(serialOpenError(path, err)) : resolve())));
-    return port as Duplex;
-  });
-}
-
-function serialOpenError(path: string, err: any): LinkError {
-  var m = String(err && err.message || err);
-  if (/busy|lock|EBUSY|Resource temporarily/i.test(m)) return new LinkError("Serial port " + path + " is busy (" + m + "): close the other program using it (a terminal, the Web IDE) and retry.", "EBUSY");
-  if (/no such file|not found|ENOENT|does not exist/i.test(m)) return new LinkError("Serial port " + path + " does not exist (" + m + "): check the cable and the name with `espdma ports`.", "ENOENT");
-  if (/permission|EACCES/i.test(m)) return new LinkError("No permission to open " + path + " (" + m + "): add yourself to the dialout group or use sudo.", "EACCES");
-  return new LinkError("Cannot open serial port " + path + ": " + m, "EOPEN");
+/** Bytes as a string, one character per byte. */
+export function latin1Text(b: Uint8Array): string {
+  var s = "";
+  for (var i = 0; i < b.length; i += 8192) s += String.fromCharCode.apply(null, Array.prototype.slice.call(b.subarray(i, i + 8192)));
+  return s;
 }

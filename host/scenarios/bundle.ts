@@ -2,7 +2,8 @@
 // missing: the driver with the project's rollup config (which also writes the agent), the agent
 // in memory when dist/ has the driver but not the agent (a dist/ built before the agent existed).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { asciiCode, readCode } from "../link/code";
+import { asciiCode } from "../link/code";
+import { readCode } from "../link/code-file";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { basename, dirname, join, sep } from "node:path";

@@ -2,9 +2,11 @@
 // one line, collects the framed events, and checks them against the invariants. On the virtual
 // board each scenario gets a fresh board (deterministic for the seed, isolated from the others,
 // and its fault injection cannot leak); on a real board the code is uploaded once.
+// The same in Node and in the page: how to reach a board (open) and the code to upload (code)
+// are given; node-runner.ts gives Node's (openLink, dist/ on disk), host/web the page's.
 import { findBoard } from "../../boards/index";
 import type { BoardDef } from "../../boards/types";
-import { openLink, LinkTarget, OpenedLink } from "../link/open";
+import type { LinkTarget, OpenedLink } from "../link/open";
 import { LinkError } from "../link/transport";
 import { crc32 } from "../link/crc32";
 import { Frame, RunCollector } from "../link/frame";
@@ -12,10 +14,20 @@ import { Prng } from "../virtual-board/mcu/prng";
 import { scenarios as all, findScenario } from "./catalog";
 import { agentCheck, genericCheck } from "./invariants";
 import type { Check, Ctx, Scenario, ScenarioResult, Trace } from "./types";
-import { agentSource, driverSource, ensureBuilt } from "./bundle";
+
+/** The code the host uploads: the driver bundle for a board family and the agent bundle,
+ * as the board gets them (code.ts: non-ASCII escaped). */
+export interface CodeSources {
+  driver(family?: string): string;
+  agent(): Promise<string>;
+}
 
 export interface RunOptions {
   target: LinkTarget;
+  /** How to reach the target (Node: openLink, node-runner.ts; the page: its transports). */
+  open: (t: LinkTarget) => Promise<OpenedLink>;
+  /** Where the driver and agent come from (Node: dist/; the page: built in). */
+  code: CodeSources;
   /** Scenario names (default: all). */
   names?: string[];
   seed?: number;
@@ -71,7 +83,7 @@ async function prepare(link: OpenedLink, o: RunOptions): Promise<BoardDef> {
   var envBoard: string = await c.eval("process.env.BOARD", 3000, "asking the board's name");
   var board = findBoard(envBoard) || (o.target.virtual ? findBoard(o.target.virtual) : undefined);
   if (!board) throw new LinkError("The board reports BOARD=" + JSON.stringify(envBoard) + ", which espdma does not know. Supported: pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q, banglejs2.", "EBOARD");
-  var code = (o.driver ?? driverSource(board.family)) + "\n" + (await agentSource());
+  var code = (o.driver ?? o.code.driver(board.family)) + "\n" + (await o.code.agent());
   await checkFits(c, code, board, !!link.vb);
   try {
     await load(c, code, board, o, !!link.vb);
@@ -223,7 +235,7 @@ export async function runProgram(link: OpenedLink, run: string, steps: any[], ti
   // is lost for good (noise), so wait only a short grace for lines still in the pipe.
   var lostLines!: () => void;
   var incomplete = new Promise<"incomplete">((r) => (lostLines = () => r("incomplete")));
-  var grace: NodeJS.Timeout | undefined;
+  var grace: ReturnType<typeof setTimeout> | undefined;
   var check = () => {
     if (col.complete()) resolve();
     else if (col.done && !grace) grace = setTimeout(lostLines, 300);
@@ -231,7 +243,7 @@ export async function runProgram(link: OpenedLink, run: string, steps: any[], ti
   c.on("frame", onFrame);
   c.on("text", onText);
   c.on("reject", onReject);
-  var timer: NodeJS.Timeout | undefined;
+  var timer: ReturnType<typeof setTimeout> | undefined;
   var onReset: (() => void) | undefined;
   try {
     c.mark();
@@ -245,7 +257,8 @@ export async function runProgram(link: OpenedLink, run: string, steps: any[], ti
     if (how === "reset") throw new LinkError("The board reset while running scenario program " + run + ": it lost the driver. Check power and retry.", "ERESET");
     if (how === "timeout" || how === "incomplete") {
       if (col.done) throw new LinkError("Event line(s) " + col.missing().join(",") + " of " + run + " never arrived intact (" + col.rejected.length + " rejected: " + (col.rejected[0] ? col.rejected[0].why : "none") + "): noise or lost bytes on the line. Retry; lower the baud rate if it persists.", "ELOST");
-      throw new LinkError("The agent did not finish program " + run + " within " + budget + " ms (" + col.ordered().length + " events so far; " + col.rejected.length + " garbled lines). Is the board hung? Press reset and retry.", "ETIMEDOUT");
+      var said = text.filter((l) => l.trim() && l.trim() !== ">").slice(-2).map((l) => l.trim().slice(0, 200));
+      throw new LinkError("The agent did not finish program " + run + " within " + budget + " ms (" + col.ordered().length + " events so far; " + col.rejected.length + " garbled lines" + (said.length ? "; the board printed " + JSON.stringify(said.join(" / ")) : "") + "). Is the board hung? Press reset and retry.", "ETIMEDOUT");
     }
     return { events: col.ordered(), text };
   } finally {
@@ -299,8 +312,7 @@ export async function runOne(link: OpenedLink, board: BoardDef, s: Scenario, see
 }
 
 /** Run the selected scenarios on the target. Throws LinkError when the board cannot be reached. */
-export async function runScenarios(o: RunOptions): Promise<RunReport> {
-  ensureBuilt(o.log);
+export async function runSuite(o: RunOptions): Promise<RunReport> {
   var list = selectScenarios(o.names);
   var seed = o.seed ?? 1;
   var virtual = !o.target.port && !o.target.transport;
@@ -326,7 +338,7 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
       // A real board: connect and upload once, before the first scenario is announced (a port
       // that does not open is not a failure of memcpy-ok).
       o.log?.("connecting to " + (o.target.port ?? o.target.transport!.description));
-      shared = await openLink(o.target);
+      shared = await o.open(o.target);
       sharedBoard = await prepare(shared, o);
       boardName = sharedBoard.name;
       applies(sharedBoard);
@@ -336,7 +348,7 @@ export async function runScenarios(o: RunOptions): Promise<RunReport> {
       if (o.onStart) o.onStart(s, i, runnable.length);
       var link: OpenedLink, board: BoardDef;
       if (virtual) {
-        link = await openLink({ ...o.target, schedule: s.schedule ?? o.target.schedule, seed });
+        link = await o.open({ ...o.target, schedule: s.schedule ?? o.target.schedule, seed });
         try {
           board = await prepare(link, o);
           boardName = board.name;

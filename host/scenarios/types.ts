@@ -1,7 +1,7 @@
 // What a scenario is: a program of agent steps for a board, the invariants (numbered as in
 // /work/shared/design.md "Invariants") it checks, and checks of the resulting event trace.
 import type { BoardDef } from "../../boards/types";
-import type { VirtualBoard } from "../virtual-board/index";
+import type { CoreBoard } from "../virtual-board/board";
 
 export interface Ctx {
   board: BoardDef;
@@ -51,7 +51,7 @@ export interface Scenario {
   /** Longest the program may run on the board, ms (default 5000). */
   timeoutMs?: number;
   /** Virtual board: arm fault injection before the program runs; returns an undo. */
-  setup?(vb: VirtualBoard, ctx: Ctx): (() => void) | void;
+  setup?(vb: CoreBoard, ctx: Ctx): (() => void) | void;
   /** Scenario-specific expectations, in addition to the generic invariant checks. */
   expect(t: Trace, ctx: Ctx): Check[];
   /** Names of buffers whose canary is expected to be corrupted (the race demo's legacy pattern). */

@@ -183,15 +183,26 @@ export class EventLoop {
     this.advanceTo(this.now() + ms);
   }
 
-  /** One loop turn: costs turnCycles, then runs every timer due now, in order. Returns how many ran. */
-  turn(): number {
-    if (this.mcu) this.mcu.advance(this.turnCycles);
-    else this.ownMs += this.turnCycles / 1e5;
-    var ran = 0, now = this.clock === "realtime" ? this.now() : this.simNow();
+  /** The time a turn split over several calls runs its timers up to (-1: no turn open). */
+  private turnNow = -1;
+
+  /** One loop turn: costs turnCycles, then runs every timer due now, in order. Returns how many
+   * ran. With maxCallbacks, the turn stops after that many and the next call goes on with it
+   * (same time, no second turn cost): the page runs each callback in a task of its own
+   * (realm.ts, weakRefsHeldPerTask). */
+  turn(maxCallbacks = Infinity): number {
+    if (this.turnNow < 0) {
+      if (this.mcu) this.mcu.advance(this.turnCycles);
+      else this.ownMs += this.turnCycles / 1e5;
+      this.turnNow = this.clock === "realtime" ? this.now() : this.simNow();
+    }
+    var ran = 0, now = this.turnNow;
     while (this.timers.length && this.timers[0].due <= now && !this.interrupted) {
+      if (ran >= maxCallbacks) return ran;
       this.fire(this.timers[0]);
       ran++;
     }
+    this.turnNow = -1;
     return ran;
   }
 
@@ -200,18 +211,22 @@ export class EventLoop {
     return this.runUntil(this.now() + maxMs);
   }
 
-  /** Run timers in order until simulated time `ms`; time ends at `ms` unless the loop went idle. */
-  runUntil(ms: number): RunResult {
+  /** Run timers in order until simulated time `ms`; time ends at `ms` unless the loop went idle.
+   * With maxCallbacks, returns once that many ran ({more: true}): call again to go on. */
+  runUntil(ms: number, maxCallbacks = Infinity): RunResult & { more?: boolean } {
     var ran = 0;
     this.interrupted = false;
     while (!this.interrupted) {
-      var t = this.nextDue();
-      if (t > ms) {
-        if (t !== Infinity) this.advanceTo(ms);
-        return { ran, idle: this.timers.length === 0 };
+      if (this.turnNow < 0) {
+        var t = this.nextDue();
+        if (t > ms) {
+          if (t !== Infinity) this.advanceTo(ms);
+          return { ran, idle: this.timers.length === 0 };
+        }
+        if (t > this.now()) this.advanceTo(t);
       }
-      if (t > this.now()) this.advanceTo(t);
-      ran += this.turn();
+      ran += this.turn(maxCallbacks - ran);
+      if (ran >= maxCallbacks) return { ran, idle: false, more: true };
     }
     this.interrupted = false;
     return { ran, idle: this.timers.length === 0 };

@@ -19,19 +19,15 @@
 // sender shares the thread; TCP reads in a worker, and `espdma repl` runs the board in one:
 // transports/worker-board.ts), and there loops that never touch peek/poke/getTime (a
 // wall-clock watchdog of 20 s stops runaway REPL code).
+import { createCoreBoard, CoreBoard, VirtualBoardOptions } from "./board";
 import type { BoardDef } from "../../boards/types";
-import { findBoard } from "../../boards/index";
-import { createMcu as newMcu, VirtualMcu } from "./mcu/index";
-import type { VirtualMcuOptions } from "./mcu/index";
-import { EventLoop } from "./event-loop";
-import { Runtime } from "./runtime/runtime";
-import { FlashFiles } from "./runtime/storage";
-import { Repl, ReplOptions } from "./repl/repl";
 import { createDuplex } from "./transports/duplex";
 import { attachMockPort } from "./transports/serialport-mock";
 import { listenTcp, listenTcpInterruptible } from "./transports/tcp";
 
 export type { VirtualMcu, VirtualMcuOptions } from "./mcu/index";
+export type { CoreBoard, VirtualBoardOptions } from "./board";
+export { resolveBoard, createMcu, createCoreBoard } from "./board";
 export { createEventLoop, EventLoop } from "./event-loop";
 export { createDirectPlatform } from "./direct-platform";
 export { Runtime, createRuntime } from "./runtime/runtime";
@@ -40,81 +36,20 @@ export { createDuplex } from "./transports/duplex";
 export { attachMockPort, MockBinding } from "./transports/serialport-mock";
 export { listenTcp, listenTcpInterruptible } from "./transports/tcp";
 
-export interface VirtualBoardOptions {
-  /** A BoardDef or a board name ("pico", "PICO_R1_3"). */
-  board: BoardDef | string;
-  seed?: number;
-  schedule?: "normal" | "adversarial";
-  traceBus?: boolean;
-  /** REPL options (pace, input buffer, overflow). */
-  repl?: ReplOptions;
-  /** Keep flash files (Storage) from an earlier board. */
-  flash?: FlashFiles;
-  /** Firmware bundle source to load at power-on (as if uploaded): require("espdma") works. */
-  bundle?: string;
-  /** Called with everything the board prints (also available through repl.onOutput). */
-  onOutput?: (text: string) => void;
-  /** "simulated" (default: deterministic) or "realtime" (timers and getTime() follow the
-   * wall clock: `espdma repl`, `espdma sim`). A `repl.pace` of "realtime" implies it. */
-  clock?: "simulated" | "realtime";
-}
-
-export interface VirtualBoard {
-  board: BoardDef;
-  mcu: VirtualMcu;
-  loop: EventLoop;
-  runtime: Runtime;
-  repl: Repl;
+export interface VirtualBoard extends CoreBoard {
   /** A Duplex stream to the REPL (in-process transport). */
   stream(): import("node:stream").Duplex;
   /** Expose the REPL as a serialport MockBinding port at `path`. */
   attachMockPort(path?: string, usb?: { vendorId?: string; productId?: string; manufacturer?: string; serialNumber?: string }): () => void;
-  /** Evaluate code directly (not through the REPL); prints uncaught errors to the output. */
-  eval(code: string): unknown;
-  close(): void;
 }
 
-export function resolveBoard(board: BoardDef | string): BoardDef {
-  if (typeof board !== "string") return board;
-  var b = findBoard(board);
-  if (!b) throw new Error("Unknown board " + JSON.stringify(board) + ": use pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q or banglejs2");
-  return b;
-}
-
-/** The MCU models alone (bus, memory, DMA, timers, GPIO; no runtime, no REPL), e.g.
- * createMcu({ board: "pico", seed: 1, schedule: "adversarial" }). */
-export function createMcu(opts: Omit<VirtualMcuOptions, "board"> & { board: BoardDef | string }): VirtualMcu {
-  return newMcu({ ...opts, board: resolveBoard(opts.board) });
-}
-
+/** A virtual board with Node's ways to reach it (board.ts has the board itself). */
 export function createVirtualBoard(opts: VirtualBoardOptions): VirtualBoard {
-  var board = resolveBoard(opts.board);
-  var mcu = newMcu({ board, seed: opts.seed, schedule: opts.schedule, traceBus: opts.traceBus });
-  var clock = opts.clock ?? (opts.repl && opts.repl.pace === "realtime" ? "realtime" : "simulated");
-  var loop = new EventLoop(mcu, { clock });
-  var repl: Repl | undefined;
-  var runtime = new Runtime({ mcu, loop, flash: opts.flash, write: (t) => { if (repl) repl.print(t); } });
-  repl = new Repl(runtime, opts.repl);
-  if (opts.onOutput) repl.onOutput((b) => opts.onOutput!(b.toString("latin1")));
-  runtime.boot();
-  if (opts.bundle !== undefined) {
-    // As if flashed: a Storage module (survives reset(); require("espdma") finds it there)
-    // and loaded now, so the global `espdma` exists at power-on.
-    runtime.flash.files.set("espdma", Buffer.from(opts.bundle + "\nmodule.exports = espdma;\n", "latin1"));
-    var res = runtime.loadBundle(opts.bundle, "espdma", true);
-    if (!res.ok) throw new Error("The bundle failed to load on the virtual " + board.name + ": " + res.text);
-  }
-  var r = repl;
+  var vb = createCoreBoard(opts);
   return {
-    board, mcu, loop, runtime, repl: r,
-    stream: () => createDuplex(r),
-    attachMockPort: (path, usb) => attachMockPort(r, path, usb),
-    eval(code) {
-      var res = runtime.evaluate(code);
-      runtime.runPending();
-      return res.ok ? res.value : undefined;
-    },
-    close: () => r.close(),
+    ...vb,
+    stream: () => createDuplex(vb.repl),
+    attachMockPort: (path, usb) => attachMockPort(vb.repl, path, usb),
   };
 }
 

@@ -79,7 +79,7 @@ describe("flash", () => {
   test("the wire carries the bundle plus little: one set-up command, bare 2 KB chunk lines, one verify", async () => {
     var vb = createVirtualBoard({ board: "pico" });
     var big = code(4) + "/*" + "w".repeat(12000) + "*/\n";
-    var { StreamTransport } = await import("../../host/link/transport");
+    var { StreamTransport } = await import("../../host/link/stream-transport");
     var orig = StreamTransport.prototype.write, sent: string[] = [];
     StreamTransport.prototype.write = function (d: any) { sent.push(Buffer.from(d).toString("latin1")); return orig.call(this, d); };
     try {
@@ -102,7 +102,7 @@ describe("flash", () => {
   test("a board without a native E.CRC32 (SAVE_ON_FLASH builds) is verified by an interpreted CRC", async () => {
     var vb = createVirtualBoard({ board: "pico" });
     var sent = "";
-    var { StreamTransport } = await import("../../host/link/transport");
+    var { StreamTransport } = await import("../../host/link/stream-transport");
     var orig = StreamTransport.prototype.write;
     StreamTransport.prototype.write = function (d: any) { sent += Buffer.from(d).toString("latin1"); return orig.call(this, d); };
     try {

@@ -10,7 +10,7 @@ import { createVirtualBoard, MockBinding } from "../../host/virtual-board/index"
 import { openLink } from "../../host/link/open";
 import { portsCommand, scanDevNodes, simCommand, testCommand, flash, flashCommand, hex8, Io } from "../../host/cli/commands";
 import { crc32 } from "../../host/link/crc32";
-import { readCode } from "../../host/link/code";
+import { readCode } from "../../host/link/code-file";
 import { fakeDriver } from "../scenarios/fake-driver";
 
 function capture(): Io & { outText: string[]; errText: string[] } {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createVirtualBoard } from "../../host/virtual-board/index";
 import { openLink } from "../../host/link/open";
 import { ReplClient } from "../../host/link/repl-client";
-import { StreamTransport } from "../../host/link/transport";
+import { StreamTransport } from "../../host/link/stream-transport";
 import { runProgram } from "../../host/scenarios/runner";
 import { agentSource } from "../../host/scenarios/bundle";
 
@@ -20,7 +20,7 @@ describe("REPL protocol", () => {
     try {
       await l.client.sync();
       var got = "";
-      l.transport.onData((b) => (got += b.toString("latin1")));
+      l.transport.onData((b) => (got += Buffer.from(b).toString("latin1")));
       await l.client.sendLine("var zz = 6 * 7;\nzz + 1");
       assert.equal(await l.client.eval("zz"), 42);
       var lines = Buffer.concat(sent).toString("latin1").split("\n").map((x) => x.replace(/^\x03+/, "")).filter((x) => x.length);
@@ -128,7 +128,7 @@ describe("code sent to the board", () => {
   });
 
   test("a UTF-8 bundle with ÿ (how terser writes \"\\xff\") arrives as the one byte 0xFF", async () => {
-    var { readCode } = await import("../../host/link/code");
+    var { readCode } = await import("../../host/link/code-file");
     var { mkdtempSync, writeFileSync } = await import("node:fs");
     var { tmpdir } = await import("node:os");
     var { join } = await import("node:path");

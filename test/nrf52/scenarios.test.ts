@@ -5,7 +5,7 @@
 // blocks (1 KB) stay free, too little for the suite's 1 KB captures (README, nRF52 boards).
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { runScenarios } from "../../host/scenarios/runner";
+import { runScenarios } from "../../host/scenarios/node-runner";
 import { scenarios } from "../../host/scenarios/catalog";
 import { findBoard } from "../../boards/index";
 

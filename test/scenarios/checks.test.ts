@@ -2,7 +2,7 @@
 // the right driver passes, a driver that breaks an invariant makes exactly that check fail.
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { runScenarios } from "../../host/scenarios/runner";
+import { runScenarios } from "../../host/scenarios/node-runner";
 import { fakeDriver } from "./fake-driver";
 
 const NAMES = ["memcpy-ok", "terminate-in-callback", "sync-in-callback", "idle-no-timers"];

@@ -4,7 +4,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { serveTcp } from "../../host/virtual-board/index";
-import { runScenarios } from "../../host/scenarios/runner";
+import { runScenarios } from "../../host/scenarios/node-runner";
 import { fakeDriver } from "./fake-driver";
 
 describe("faults during espdma test", () => {

@@ -2,7 +2,7 @@
 // the real driver bundle: the proof `npm start` gives, as a test.
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { runScenarios } from "../../host/scenarios/runner";
+import { runScenarios } from "../../host/scenarios/node-runner";
 import { scenarios } from "../../host/scenarios/catalog";
 
 for (const board of ["pico", "original"]) {

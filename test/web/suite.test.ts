@@ -4,7 +4,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { createVirtualBoard } from "../../host/virtual-board/index";
-import { runScenarios } from "../../host/scenarios/runner";
+import { runScenarios } from "../../host/scenarios/node-runner";
 import { scenarios } from "../../host/scenarios/catalog";
 import type { Transport } from "../../host/link/transport";
 import { replBridge, BoardBridge } from "../../host/web/fakes/bridge";

@@ -11,6 +11,8 @@ import { banner } from "../runtime/runtime";
 import { isComplete } from "./brackets";
 import { LineEditor } from "./line-editor";
 import { Prng } from "../mcu/prng";
+import { soon } from "../../common/turn";
+import { latin1Bytes, latin1Text } from "../../link/transport";
 
 export const DLE = 0x10, CTRL_C = 0x03, XON = 0x11, XOFF = 0x13;
 
@@ -49,7 +51,7 @@ export interface ReplFaults {
   seed?: number;
 }
 
-export type OutputListener = (bytes: Buffer) => void;
+export type OutputListener = (bytes: Uint8Array) => void;
 
 export class Repl {
   /** The input line, its cursor and the history (Espruino's line editing). */
@@ -72,7 +74,7 @@ export class Repl {
   private listeners: OutputListener[] = [];
   private faults: ReplFaults = {};
   private prng = new Prng(1);
-  private pumpTimer: NodeJS.Timeout | null = null;
+  private pumpTimer: ReturnType<typeof setTimeout> | null = null;
   readonly size: number;
   readonly highWater: number;
   readonly lowWater: number;
@@ -95,9 +97,9 @@ export class Repl {
   }
 
   /** Text/bytes from the board to the host (used by the runtime for print and errors). */
-  output(text: string | Buffer): void {
+  output(text: string | Uint8Array): void {
     if (this.closed) return;
-    var b = typeof text === "string" ? Buffer.from(text, "latin1") : text;
+    var b = typeof text === "string" ? latin1Bytes(text) : text;
     var f = this.faults;
     if (f.mute || this.cutResetting) return;
     if (f.cutOutput) b = this.cut(b, f);
@@ -138,9 +140,9 @@ export class Repl {
   }
 
   /** Bytes from the host to the board. */
-  receive(data: Buffer | string | Uint8Array): void {
+  receive(data: string | Uint8Array): void {
     if (this.closed) return;
-    var b: Buffer = typeof data === "string" ? Buffer.from(data, "latin1") : Buffer.from(data);
+    var b: Uint8Array = typeof data === "string" ? latin1Bytes(data) : data.slice();
     var f = this.faults;
     if (f.dropIn || f.corruptIn) b = this.mangle(b, f.dropIn || 0, f.corruptIn || 0);
     for (var i = 0; i < b.length; i++) {
@@ -160,7 +162,7 @@ export class Repl {
       this.inq.push(c);
       if (!this.xoff && this.pendingIn() >= this.highWater) {
         this.xoff = true;
-        this.output(Buffer.from([XOFF]));
+        this.output(new Uint8Array([XOFF]));
       }
     }
     this.schedule();
@@ -182,7 +184,7 @@ export class Repl {
     this.runtime.boot(undefined, "power-on");
     this.inputShown = false;
     this.returnInputLine();
-    if (this.xoff) { this.xoff = false; this.output(Buffer.from([XON])); }
+    if (this.xoff) { this.xoff = false; this.output(new Uint8Array([XON])); }
   }
 
   /** Resolves when all input is processed and no timer is due within `maxMs` of simulated time. */
@@ -191,10 +193,10 @@ export class Repl {
     return new Promise((resolve) => {
       var check = () => {
         var loop = this.runtime.loop;
-        if (!this.pendingIn() && !this.processing && !this.scheduled && !this.cutResetting && (loop.pending() === 0 || loop.nextDue() > until)) resolve();
-        else setImmediate(check);
+        if (!this.pendingIn() && !this.processing && !this.scheduled && !this.cutResetting && this.sliceEnd < 0 && (loop.pending() === 0 || loop.nextDue() > until)) resolve();
+        else soon(check);
       };
-      setImmediate(check);
+      soon(check);
     });
   }
 
@@ -212,7 +214,7 @@ export class Repl {
   private schedule(): void {
     if (this.scheduled || this.closed) return;
     this.scheduled = true;
-    setImmediate(() => { this.scheduled = false; this.tick(); });
+    soon(() => { this.scheduled = false; this.tick(); });
   }
 
   /** Process input up to one executed command, then run due timers, then come back. While
@@ -220,6 +222,18 @@ export class Repl {
    * events before it runs timers, so the Ctrl-C clears rather than hits a timer callback. */
   private tick(): void {
     if (this.closed) return;
+    if (this.sliceEnd >= 0) {
+      // A slice of timers still going (one callback per task, see pump): input waits for it.
+      this.processing = true;
+      try {
+        this.pump();
+        if (this.sliceEnd < 0 && !this.pendingIn()) this.returnInputLine();
+      } finally {
+        this.processing = false;
+      }
+      if (this.pendingIn() && this.sliceEnd < 0) this.schedule();
+      return;
+    }
     this.processing = true;
     try {
       while (this.inHead < this.inq.length) {
@@ -229,7 +243,7 @@ export class Repl {
       if (this.inHead > 4096 || this.inHead === this.inq.length) { this.inq = this.inq.slice(this.inHead); this.inHead = 0; }
       if (this.xoff && this.pendingIn() <= this.lowWater) {
         this.xoff = false;
-        this.output(Buffer.from([XON]));
+        this.output(new Uint8Array([XON]));
       }
       if (!this.pendingIn()) this.returnInputLine();
       this.pump();
@@ -251,10 +265,19 @@ export class Repl {
       }
       return;
     }
-    if (!loop.pending()) return;
-    loop.runFor(this.opts.sliceMs ?? 1000);
-    if (loop.pending()) this.schedule();
+    if (this.sliceEnd < 0) {
+      if (!loop.pending()) return;
+      this.sliceEnd = loop.now() + (this.opts.sliceMs ?? 1000);
+    }
+    // In the page a WeakRef's target lives until the task ends (realm.ts): a buffer dropped in
+    // one callback is collectable in the next only if that runs in a new task. So there each
+    // callback gets a tick of its own; the timing in simulated time is the same.
+    var r = loop.runUntil(this.sliceEnd, this.runtime.realms.limits.weakRefsHeldPerTask ? 1 : Infinity);
+    if (!r.more) { loop.advanceTo(this.sliceEnd); this.sliceEnd = -1; }
+    if (loop.pending() || this.sliceEnd >= 0) this.schedule();
   }
+  /** End of the slice of simulated time being run (-1: none). */
+  private sliceEnd = -1;
 
   private echoOn(): boolean {
     return this.runtime.echo && !this.echoOffForLine;
@@ -364,16 +387,16 @@ export class Repl {
    * code that printed: the interpreter is restarted from the event loop, as after a reset). */
   private cutResetting = false;
 
-  private cut(b: Buffer, f: ReplFaults): Buffer {
+  private cut(b: Uint8Array, f: ReplFaults): Uint8Array {
     var c = f.cutOutput!;
-    var s = b.toString("latin1");
+    var s = latin1Text(b);
     var m = typeof c.at === "string" ? { index: s.indexOf(c.at) } : c.at.exec(s);
     if (!m || m.index < 0) return b;
     f.cutOutput = undefined;
     var from = m.index + c.keep;
     if (c.reset) {
       this.cutResetting = true;
-      setImmediate(() => { this.cutResetting = false; if (!this.closed) this.powerCycle(); });
+      soon(() => { this.cutResetting = false; if (!this.closed) this.powerCycle(); });
       return b.subarray(0, from);
     }
     var eol = s.indexOf("\n", from);
@@ -382,10 +405,13 @@ export class Repl {
     var to = c.lose === "eol" ? (s.indexOf("\n", from) < 0 ? s.length : s.indexOf("\n", from) + 1)
       : c.lose === "line" || c.lose === undefined ? eol : from + c.lose;
     this.dropped += to - from;
-    return Buffer.concat([b.subarray(0, from), b.subarray(to)]);
+    var out = new Uint8Array(from + b.length - to);
+    out.set(b.subarray(0, from));
+    out.set(b.subarray(to), from);
+    return out;
   }
 
-  private mangle(b: Buffer, drop: number, corrupt: number): Buffer {
+  private mangle(b: Uint8Array, drop: number, corrupt: number): Uint8Array {
     var out: number[] = [];
     for (var i = 0; i < b.length; i++) {
       if (drop && this.prng.nextU32() / 4294967296 < drop) { this.dropped++; continue; }
@@ -393,7 +419,7 @@ export class Repl {
       if (corrupt && this.prng.nextU32() / 4294967296 < corrupt) v ^= 1 << this.prng.below(8);
       out.push(v);
     }
-    return Buffer.from(out);
+    return new Uint8Array(out);
   }
 }
 

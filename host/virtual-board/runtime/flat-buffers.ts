@@ -12,8 +12,6 @@
 // sweep() runs after a forced full GC at deterministic points (idle REPL, process.memory(),
 // E.defrag(), allocation failure), never from a finalizer, so frees happen at known times.
 
-import v8 from "node:v8";
-import vm from "node:vm";
 import type { Heap, HeapBlock } from "../contract";
 
 interface Tracked {
@@ -138,18 +136,4 @@ export class FlatBuffers {
     for (var i = 0; i < this.tracked.length; i++) if (this.tracked[i].block.live) { c++; b += this.tracked[i].block.size; }
     return { count: c, bytes: b };
   }
-}
-
-/** A full, synchronous garbage collection, without requiring node --expose-gc: the flag set at
- * run time exposes `gc` in contexts created afterwards. */
-let gcFn: (() => void) | undefined;
-export function fullGc(): void {
-  if (!gcFn) {
-    if (typeof (globalThis as any).gc === "function") gcFn = (globalThis as any).gc;
-    else {
-      v8.setFlagsFromString("--expose-gc");
-      gcFn = vm.runInNewContext("gc") as () => void;
-    }
-  }
-  gcFn!();
 }

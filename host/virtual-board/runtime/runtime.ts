@@ -1,12 +1,13 @@
 // The Espruino-compatible runtime: runs JavaScript (the firmware bundle, REPL lines) in a
-// node:vm context that offers what Espruino 2v2x offers and takes away what it lacks, on the
+// realm of its own (realm.ts: a node:vm context in Node, an iframe in the page) that offers what Espruino 2v2x offers and takes away what it lacks, on the
 // virtual MCU (registers through peek/poke, flat buffers in its SRAM, timers on simulated time).
 
-import vm from "node:vm";
+import { realms } from "./realm-node";
+import type { Realm, RealmHost } from "./realm";
 import type { BoardDef } from "../../../boards/types";
 import type { Mcu, HeapBlock } from "../contract";
 import type { EventLoop } from "../event-loop";
-import { FlatBuffers, fullGc } from "./flat-buffers";
+import { FlatBuffers } from "./flat-buffers";
 import { installTypedArrays } from "./typed-arrays";
 import { varLayout, stringBlocks, flatBlocks, type VarLayout } from "./layout";
 import { CATCH_HOOK } from "./hoisting";
@@ -17,6 +18,7 @@ import { FN_HOOK, IIFE_START, IIFE_END } from "./instrument";
 import { FlashFiles, createStorageModule } from "./storage";
 import { formatValue, formatUncaught, espruinoMessage } from "./format";
 import { espruinoFrames, type SourceInfo } from "./stack";
+import { latin1Bytes, latin1Text } from "../../link/transport";
 
 /** Built-ins V8 has and Espruino does not (espruino-compat.md, and Espruino's reference). */
 const REMOVED_GLOBALS = ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "WeakRef", "FinalizationRegistry", "Proxy", "Reflect", "BigInt", "BigInt64Array", "BigUint64Array", "SharedArrayBuffer", "Atomics", "WebAssembly", "Intl", "AggregateError", "Iterator"];
@@ -34,16 +36,18 @@ export interface RuntimeOptions {
   write: (text: string) => void;
   /** Flash files (Storage); pass the same object across runtimes to keep them over a power cycle. */
   flash?: FlashFiles;
-  /** Wall-clock limit for one synchronous evaluation (a runaway loop); default 20000 ms. */
+  /** Wall-clock limit for one synchronous evaluation (a runaway loop); default 20000 ms
+   * (not enforced where the realm host cannot: realm-browser.ts). */
   timeoutMs?: number;
+  /** Where the board's JavaScript runs (default: node:vm, or the page's iframes in the
+   * browser bundle). */
+  realms?: RealmHost;
 }
 
 export type EvalResult = { ok: true; value: unknown } | { ok: false; error: unknown; interrupted?: boolean; text: string };
 
 /** Thrown through sandbox code by peek/poke/getTime once an interrupt is pending. */
 const INTERRUPT = { espdmaInterrupt: true };
-/** Calls f(a...) in a context of its own (invokeInterruptible). */
-const CALL = new vm.Script("f.apply(undefined, a)", { filename: "timer" });
 
 interface Pending { kind: "reset" | "load" | "save"; arg?: unknown }
 
@@ -57,7 +61,9 @@ export class Runtime {
   readonly board: BoardDef;
   readonly flat: FlatBuffers;
   readonly flash: FlashFiles;
-  context!: vm.Context;
+  /** The realm the board's code runs in (realm.ts). */
+  realm!: Realm;
+  readonly realms: RealmHost;
   /** The sandbox's global object. */
   g: any;
   /** Echo on the REPL (echo(false) turns it off); the REPL reads it. */
@@ -126,6 +132,7 @@ export class Runtime {
     this.board = opts.mcu.board;
     this.write = opts.write;
     this.timeoutMs = opts.timeoutMs ?? 20000;
+    this.realms = opts.realms ?? realms;
     this.flat = new FlatBuffers(opts.mcu.heap);
     this.layout = varLayout(opts.mcu.board.espruino.vars);
     this.flash = opts.flash ?? new FlashFiles(Math.min(opts.mcu.board.flash.size / 4, 128 * 1024));
@@ -171,7 +178,7 @@ export class Runtime {
       this.collect();
     }
     try {
-      var value = this.busy(() => vm.runInContext(rw.code, this.context, { filename: name, timeout: this.timeoutMs, displayErrors: false, breakOnSigint: this.sigintBreak }));
+      var value = this.busy(() => this.realm.run(rw.code, name, { timeoutMs: this.timeoutMs, breakOnSigint: this.sigintBreak }));
       if (held) this.mcu.heap.free(held);
       this.checkRejections();
       return { ok: true, value };
@@ -188,7 +195,7 @@ export class Runtime {
 
   /** Report promise rejections nobody handled (after the promise jobs have run). */
   checkRejections(): void {
-    vm.runInContext("undefined", this.context); // a microtask checkpoint for the context
+    this.realm.drainJobs();
     var r = this.takeRejections();
     for (var i = 0; i < r.length; i++) this.reportUncaught(r[i].reason);
   }
@@ -236,14 +243,8 @@ export class Runtime {
 
   /** A timer callback called through a script, so breakOnSigint (and the watchdog) reach it. */
   private invokeInterruptible(fn: (...a: any[]) => void, args: any[]): void {
-    var c = this.callContext || (this.callContext = vm.createContext({ f: null, a: null }));
-    c.f = fn;
-    c.a = args;
-    try {
-      this.busy(() => CALL.runInContext(c, { breakOnSigint: true, timeout: this.timeoutMs, displayErrors: false }));
-    } finally { c.f = c.a = null; }
+    this.busy(() => this.realm.call(fn, args, { breakOnSigint: true, timeoutMs: this.timeoutMs }));
   }
-  private callContext: any = null;
 
   /** Print an uncaught error as Espruino does; returns the text. */
   reportUncaught(e: unknown, silent = false, inEvent = false): string {
@@ -356,13 +357,19 @@ export class Runtime {
     this.createContext();
   }
 
+  /** Let go of the realm (the page's iframe) once the board is closed. */
+  dispose(): void {
+    this.loop.clearAll();
+    if (this.realm) this.realm.dispose();
+  }
+
   // ------------------------------------------------------------------ memory
 
   /** Full GC, then free the flat blocks whose typed arrays are gone and the charges of
    * functions that are gone, and re-measure the program's data. Returns blocks freed. */
   collect(): number {
     if (!this.flat.hasManaged() && !this.fnCharges.length && !this.dataBlock) { this.flat.allocsSinceSweep = 0; return 0; }
-    fullGc();
+    this.realms.gc();
     var n = this.flat.sweep(), keep: { ref: WeakRef<object>; blk: HeapBlock }[] = [];
     for (var i = 0; i < this.fnCharges.length; i++) {
       var c = this.fnCharges[i];
@@ -468,7 +475,7 @@ export class Runtime {
   private readFile(name: string): string | undefined {
     var f = this.flash.files.get(name);
     if (!f) return undefined;
-    return Buffer.from(f).toString("latin1");
+    return latin1Text(f);
   }
 
   // ------------------------------------------------------------------ the sandbox
@@ -533,9 +540,11 @@ export class Runtime {
     var self = this;
     // Own microtask queue, drained after every evaluation and every timer callback (Espruino
     // runs promise jobs from its idle loop): promise order is deterministic in simulated time.
-    var ctx = vm.createContext({}, { name: "espruino-" + this.board.name, microtaskMode: "afterEvaluate" });
-    var g = vm.runInContext("this", ctx);
-    this.context = ctx;
+    if (this.realm) this.realm.dispose();
+    var realm = this.realms.create("espruino-" + this.board.name);
+    var ctx = realm;
+    var g = realm.global;
+    this.realm = realm;
     this.g = g;
     for (var i = 0; i < REMOVED_GLOBALS.length; i++) delete g[REMOVED_GLOBALS[i]];
     for (var j = 0; j < REMOVED_MEMBERS.length; j++) delete g[REMOVED_MEMBERS[j][0]][REMOVED_MEMBERS[j][1]];
@@ -607,7 +616,7 @@ export class Runtime {
       var name = "eval:" + self.evalCount++, rw = rewrite(src);
       if (self.fromStorage.has(src)) self.flashSources.add(rw.id); else self.flashSources.delete(rw.id);
       self.sources.set(name, { code: src, rw, name: "[raw]", file: "" });
-      var r = vm.runInContext(rw.code, ctx, { filename: name });
+      var r = realm.run(rw.code, name);
       
       return r;
     };
@@ -651,12 +660,12 @@ export class Runtime {
     g.getTime = function () { self.check(); return loop.now() / 1000; };
     g.setTimeout = function (fn: any, ms?: number) {
       var args = Array.prototype.slice.call(arguments, 2);
-      if (typeof fn === "string") { var src = fn; fn = function () { vm.runInContext(src, ctx); }; }
+      if (typeof fn === "string") { var src = fn; fn = function () { realm.run(src, "timer"); }; }
       return loop.setTimeout(fn, ms, ...args);
     };
     g.setInterval = function (fn: any, ms?: number) {
       var args = Array.prototype.slice.call(arguments, 2);
-      if (typeof fn === "string") { var src = fn; fn = function () { vm.runInContext(src, ctx); }; }
+      if (typeof fn === "string") { var src = fn; fn = function () { realm.run(src, "timer"); }; }
       return loop.setInterval(fn, ms, ...args);
     };
     g.clearTimeout = function (id?: number) { if (arguments.length === 0) loop.clearAll(); else loop.clearTimeout(id); };
@@ -667,14 +676,14 @@ export class Runtime {
     Object.defineProperty(g, "\xff", {
       enumerable: false, configurable: true,
       get: function () {
-        var root = vm.runInContext("({ timers: [], watches: [] })", ctx), now = loop.now();
+        var root: any = realm.run("({ timers: [], watches: [] })", "timers"), now = loop.now();
         var list = loop.list();
         for (var k = 0; k < list.length; k++) {
-          var t = list[k], o = vm.runInContext("({})", ctx);
+          var t = list[k], o = realm.run("({})", "timers") as any;
           o.time = t.due - now;
           o.callback = t.fn;
           if (t.interval > 0) o.interval = t.interval;
-          if (t.args.length) o.args = vm.runInContext("[]", ctx).concat(t.args);
+          if (t.args.length) o.args = (realm.run("[]", "timers") as any[]).concat(t.args);
           root.timers[t.id] = o;
         }
         return root;
@@ -709,19 +718,19 @@ export class Runtime {
       MODULES: "Storage",
       EXPTR: 0x20000100,
     };
-    g.process = vm.runInContext("({})", ctx);
+    g.process = realm.run("({})", "process");
     // Espruino builds process.env afresh on every read (a getter in jswrap_process.c), so a
     // write to one of its fields is lost; assigning process.env itself stores a plain
     // property that later reads get (Espruino's own idiom `process.env = process.env`).
     Object.defineProperty(g.process, "env", {
       enumerable: true, configurable: true,
-      get: function () { return vm.runInContext("(" + JSON.stringify(env) + ")", ctx); },
+      get: function () { return realm.run("(" + JSON.stringify(env) + ")", "process.env"); },
       set: function (v: unknown) { Object.defineProperty(g.process, "env", { value: v, writable: true, enumerable: true, configurable: true }); },
     });
     g.process.version = this.board.espruino.version;
     g.process.memory = function (gc?: boolean) { return toSandbox(ctx, self.memory(gc !== false)); };
 
-    var E: any = vm.runInContext("({})", ctx);
+    var E: any = realm.run("({})", "E");
     E.getAddressOf = function (x: any, flat?: boolean) {
       if (typeof x === "string") { var fb = self.flatStrings.get(x); return fb && fb.live ? fb.addr : 0; }
       return self.flat.addressOf(x);
@@ -781,9 +790,9 @@ export class Runtime {
     };
     E.defrag = function () { self.collect(); self.mcu.heap.defrag(); };
     E.getSizeOf = function (x: any) { return sizeOf(x, self.layout, self.flat, 0); };
-    E.setBootCode = function (code: any, alwaysExec?: boolean) { self.flash.files.set(".bootcde", Buffer.from(String(code || ""), "latin1")); };
+    E.setBootCode = function (code: any, alwaysExec?: boolean) { self.flash.files.set(".bootcde", latin1Bytes(String(code || ""))); };
     E.getErrorFlags = function () {
-      var flags = vm.runInContext(JSON.stringify(Array.from(self.errorFlags)), ctx);
+      var flags = realm.run(JSON.stringify(Array.from(self.errorFlags)), "E");
       self.errorFlags.clear();
       return flags;
     };
@@ -807,26 +816,26 @@ export class Runtime {
       if (self.fromStorage.size > 16) self.fromStorage.clear();
       self.fromStorage.add(t);
     });
-    var Modules: any = vm.runInContext("({})", ctx);
+    var Modules: any = realm.run("({})", "Modules");
     // Espruino evaluates the source inside addCached (test/conformance/programs/add-cached.js):
     // an error there propagates, and the module stays cached with what it exported so far. A
     // function as the source runs without its closure (its text is evaluated).
     Modules.addCached = function (id: string, src: any) {
       var name = String(id);
       self.modules.set(name, src);
-      var mod = vm.runInContext("({exports:{}})", ctx);
+      var mod: any = realm.run("({exports:{}})", "module:" + name);
       self.moduleCache.set(name, mod.exports);
       var body = typeof src === "function" ? "(" + Function.prototype.toString.call(src) + ")();" : String(src);
       var head = "(function(exports,module){", wrapped = head + body + "\n})", rw = rewrite(wrapped);
       // Its frames read as Espruino's: "at module (:1:16)", positions in the module's source.
       self.sources.set("module:" + name, { code: body, rw, name: "module", file: "", prefix: head.length });
-      var fn = vm.runInContext(rw.code, ctx, { filename: "module:" + name });
+      var fn: any = realm.run(rw.code, "module:" + name);
       fn.call(mod.exports, mod.exports, mod);
       self.moduleCache.set(name, mod.exports);
     };
     Modules.removeCached = function (id: string) { self.modules.delete(String(id)); self.moduleCache.delete(String(id)); };
     Modules.removeAllCached = function () { self.modules.clear(); self.moduleCache.clear(); };
-    Modules.getCached = function () { return vm.runInContext(JSON.stringify(Array.from(self.modules.keys())), ctx); };
+    Modules.getCached = function () { return realm.run(JSON.stringify(Array.from(self.modules.keys())), "Modules"); };
     g.Modules = Modules;
     g.require = function (id: string) {
       var name = String(id);
@@ -834,9 +843,9 @@ export class Runtime {
       if (self.moduleCache.has(name)) return self.moduleCache.get(name);
       var src: any = self.modules.has(name) ? self.modules.get(name) : self.readFile(name);
       if (src === undefined) throw self.sandboxError('Module "' + name + '" not found');
-      var mod = vm.runInContext("({exports:{}})", ctx);
+      var mod: any = realm.run("({exports:{}})", name);
       self.moduleCache.set(name, mod.exports);
-      var fn = typeof src === "function" ? src : vm.runInContext(rewrite("(function(exports,module){" + String(src) + "\n})").code, ctx, { filename: name });
+      var fn = typeof src === "function" ? src : realm.run(rewrite("(function(exports,module){" + String(src) + "\n})").code, name) as any;
       fn.call(mod.exports, mod.exports, mod);
       self.moduleCache.set(name, mod.exports);
       return mod.exports;
@@ -849,13 +858,13 @@ export class Runtime {
 /** Unhandled promise rejections print as Espruino's "Uncaught ..." instead of reaching Node's
  * process-wide handler: every sandbox promise gets an internal rejection observer, `then`
  * marks a promise handled, and checkRejections() reports the rest once the jobs have run. */
-function trackPromises(g: any, ctx: vm.Context): () => { reason: unknown }[] {
+function trackPromises(g: any, ctx: Realm): () => { reason: unknown }[] {
   var RealP = g.Promise, proto = RealP.prototype, origThen = proto.then;
   var handled = new WeakSet<object>();
   var rejected: { p: object; reason: unknown }[] = [];
   // A reaction job runs in its handler's realm: the observer must be a sandbox function so its
   // job joins the sandbox's microtask queue (drained at our checkpoints), not the host's.
-  var observer = vm.runInContext("(function (record) { return function (p) { return function (reason) { record(p, reason); }; }; })", ctx)(
+  var observer = (ctx.run("(function (record) { return function (p) { return function (reason) { record(p, reason); }; }; })", "promises") as any)(
     function (p: object, reason: unknown) { if (!handled.has(p)) rejected.push({ p, reason }); },
   );
   function track(p: any) {
@@ -881,8 +890,8 @@ function trackPromises(g: any, ctx: vm.Context): () => { reason: unknown }[] {
   };
 }
 
-function toSandbox(ctx: vm.Context, v: unknown): any {
-  return vm.runInContext("(" + JSON.stringify(v) + ")", ctx);
+function toSandbox(ctx: Realm, v: unknown): any {
+  return ctx.run("(" + JSON.stringify(v) + ")", "value");
 }
 
 /** The watchdog stopped the code (20 s), or a SIGINT did (breakOnSigint: a Ctrl-C). */

@@ -8,7 +8,7 @@ import { createVirtualBoard } from "../../../host/virtual-board/index";
 async function run(cut: any, code: string): Promise<{ out: string; dropped: number }> {
   var vb = createVirtualBoard({ board: "pico" });
   var out = "";
-  vb.repl.onOutput((b) => (out += b.toString("latin1")));
+  vb.repl.onOutput((b) => (out += Buffer.from(b).toString("latin1")));
   try {
     vb.repl.setFaults({ cutOutput: cut });
     vb.repl.receive("\x10" + code + "\n");

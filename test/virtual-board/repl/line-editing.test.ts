@@ -7,7 +7,7 @@ import { createVirtualBoard } from "../../../host/virtual-board/index";
 function board() {
   var vb = createVirtualBoard({ board: "pico", seed: 1 });
   var out = "";
-  vb.repl.onOutput((b) => { out += b.toString("latin1"); });
+  vb.repl.onOutput((b) => { out += Buffer.from(b).toString("latin1"); });
   return {
     vb,
     /** Send keys, return what the board printed for them. */

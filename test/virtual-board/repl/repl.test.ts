@@ -7,7 +7,7 @@ import { isComplete } from "../../../host/virtual-board/repl/brackets";
 function board(opts: any = {}) {
   var vb = createVirtualBoard({ board: "pico", seed: 1, ...opts });
   var out = "";
-  vb.repl.onOutput((b) => { out += b.toString("latin1"); });
+  vb.repl.onOutput((b) => { out += Buffer.from(b).toString("latin1"); });
   return {
     vb,
     async send(s: string) { vb.repl.receive(s); await vb.repl.settle(); },
@@ -173,7 +173,7 @@ describe("a preloaded firmware bundle", () => {
   test("is loaded at power-on and still require()-able after reset()", async () => {
     var vb = createVirtualBoard({ board: "pico", bundle: "var espdma = (function () { return { version: '1.2.3' }; })();" });
     var out = "";
-    vb.repl.onOutput((b) => { out += b.toString("latin1"); });
+    vb.repl.onOutput((b) => { out += Buffer.from(b).toString("latin1"); });
     assert.equal(vb.eval("espdma.version"), "1.2.3");
     vb.repl.receive("\x10reset();\n\x10print(require('espdma').version)\n");
     await vb.repl.settle();
@@ -204,7 +204,7 @@ describe("replay", () => {
       var vb = createVirtualBoard({ board: "pico", seed: 42 });
       vb.runtime.sweepEvery = 1;
       var out = "";
-      vb.repl.onOutput((b) => { out += b.toString("latin1"); });
+      vb.repl.onOutput((b) => { out += Buffer.from(b).toString("latin1"); });
       for (var k = 0; k < session.length; k += chunk) vb.repl.receive(session.slice(k, k + chunk));
       await vb.repl.settle();
       return { out, hash: vb.mcu.traceHash() };
