@@ -155,6 +155,29 @@ async function until(f: () => boolean): Promise<void> {
   assert.ok(f(), "timed out waiting");
 }
 
+test("idle hand-off while the host's USB stack stops polling (starveReads): the command in progress fails with the clear message", async () => {
+  var clock = new ManualClock();
+  var { vb, dev, t } = setup({ clock });
+  await t.open();
+  var c = new ReplClient(t, { timeoutMs: 60000 });
+  try {
+    await c.sync();
+    dev.starveReads(2500);
+    var answer = c.eval("'w'.repeat(100)");
+    answer.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 20));
+    clock.advance(1900);
+    assert.equal(dev.stats.handOffs, 0, "not before 2 s");
+    clock.advance(200);
+    assert.equal(dev.stats.handOffs, 1);
+    clock.advance(500);
+    await assert.rejects(answer, (e: any) => e.code === "ECONSOLE" && /<- Serial1/.test(e.message));
+  } finally {
+    await c.close();
+    vb.close();
+  }
+});
+
 function nullBridge(): BoardBridge {
   return { toBoard() {}, onOutput: () => () => {}, inputSpace: () => 256 };
 }
