@@ -125,11 +125,15 @@ async function disconnect(): Promise<void> {
 // ------------------------------------------------------------------ terminal
 
 /** Protocol lines of the host's own commands (eval answers, sync probes): not shown. */
-const PROTOCOL = /<#\d+#[\s\S]*?#\d+#>|<ESPDMA_SYNC_\d+>|[\x10\x11\x13]|\x1b\[J/g;
+const PROTOCOL = /<#\w+#[\s\S]*?#\w+#>|<ESPDMA_SYNC_\d+>|[\x10\x11\x13]|\x1b\[J/g;
+/** While flash runs, its commands' echo and prompts stay out of the terminal. */
+let muted = false;
 let termText = "";
 
 function termWrite(s: string): void {
-  termText = (termText + s).replace(PROTOCOL, "").replace(/\r\n/g, "\n").replace(/\r/g, "");
+  if (muted) return;
+  // The prompts the host's own (unechoed) commands leave: one is enough.
+  termText = (termText + s).replace(PROTOCOL, "").replace(/\r\n/g, "\n").replace(/\r/g, "").replace(/(^|\n)>(?=\n>)/g, "$1").replace(/\n\n>(?=\n|$)/g, "\n>");
   if (termText.length > 100000) termText = termText.slice(-80000);
   var t = $("term");
   t.textContent = termText;
@@ -288,6 +292,8 @@ async function flashDriver(): Promise<void> {
   busy = true;
   refreshButtons();
   stopDmaLive();
+  termWrite("\n[flashing " + file.name + "]\n");
+  muted = true;
   try {
     status("flash-status", "flashing " + file.name + " (" + code.length + " bytes)...");
     var r = await flash({ virtual: c.board ? c.board.name : undefined }, code, {
@@ -298,6 +304,8 @@ async function flashDriver(): Promise<void> {
   } catch (e: any) {
     status("flash-status", "flash failed: " + (e && e.message ? e.message : String(e)));
   } finally {
+    muted = false;
+    termWrite("[" + $("flash-status").textContent + "]\n>");
     busy = false;
     refreshButtons();
   }
