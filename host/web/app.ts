@@ -28,7 +28,7 @@ declare global {
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** What the connect menu picked: an in-page virtual board, or a browser transport. */
-type Choice = { kind: "virtual"; board: string } | { kind: KindName };
+type Choice = { kind: "virtual"; board: string } | { kind: KindName; board?: string };
 
 /** The boards with a virtual model (all of boards/: the STM32 ones and the nRF52 ones). */
 const VIRTUAL_BOARDS = boards.map((b) => b.name);
@@ -90,7 +90,7 @@ async function connect(choice: Choice): Promise<Connection> {
   } else {
     var why = unavailable(choice.kind);
     if (why) throw new Error(PLANNED_TITLES[choice.kind] + " cannot be used: " + why);
-    var tr = await transportKinds[choice.kind]!.request({});
+    var tr = await transportKinds[choice.kind]!.request({ board: choice.board });
     await tr.open();
     var client = new ReplClient(tr);
     link = { client, transport: tr, close: () => client.close() };
@@ -394,7 +394,7 @@ function init(): void {
     choice = { kind: "virtual", board };
     sel.value = "virtual:" + board;
   } else if ((KINDS as readonly string[]).indexOf(tr) >= 0) {
-    choice = { kind: tr as KindName };
+    choice = { kind: tr as KindName, board: q.get("board") || undefined };
     sel.value = tr;
   } else {
     return urlError(board, "unknown transport " + JSON.stringify(tr) + " in the URL: use virtual, " + KINDS.join(", "));

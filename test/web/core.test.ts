@@ -76,3 +76,25 @@ test("espdma web's server: the page and its script, nothing outside dist/web, a 
   } finally { await s.close(); }
   assert.throws(() => servePage({ port: 0, dir: join(dir, "empty") }), /The page is not built .*run `npm run build`/);
 });
+
+test("a realm that cannot time out (the page's): a runaway loop that polls is stopped as node:vm would stop it", async () => {
+  var { realms } = await import("../../host/virtual-board/runtime/realm-node");
+  // Node's realm made like the page's: no timeout of its own (run() drops the options).
+  var noTimeout = {
+    ...realms, limits: { ...realms.limits, timeout: false },
+    create(name: string) { var r = realms.create(name), run = r.run.bind(r); return Object.assign(r, { run: (code: string, file: string) => run(code, file) }); },
+  };
+  var out = "";
+  var vb = createCoreBoard({ board: "pico", realms: noTimeout, onOutput: (t) => (out += t) });
+  try {
+    (vb.runtime as any).timeoutMs = 200;
+    vb.eval("while (true) peek32(0x40026400);");
+    assert.match(out, /Execution Interrupted/);
+    out = "";
+    vb.eval("setTimeout(function () { var t = getTime(); while (getTime() >= t) {} }, 1)");
+    vb.loop.runFor(10);
+    assert.match(out, /Execution Interrupted/);
+    // The board goes on afterwards.
+    assert.equal(vb.eval("6*7"), 42);
+  } finally { vb.close(); }
+});
