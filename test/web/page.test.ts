@@ -1,5 +1,6 @@
 // The page in a real browser: headless Chromium (Debian's, driven by playwright-core; no
-// browser is downloaded) loads ?board=X&transport=virtual&run=all for the four STM32 boards,
+// browser is downloaded) loads ?board=X&transport=virtual&run=all for the four STM32 boards
+// and the Puck.js,
 // and the results it exposes (window.espdmaResults, the `espdma test --json` object) must be
 // those of the Node runner on the same board and seed: the same scenarios, the same checks
 // (id, name, verdict), every one passed. A screenshot of each finished page goes to
@@ -15,7 +16,8 @@ import { runScenarios } from "../../host/scenarios/node-runner";
 import { jsonReport } from "../../host/scenarios/report-json";
 import { ROOT } from "../../host/scenarios/bundle";
 
-const BOARDS = ["pico", "wifi", "original", "f4discovery"];
+/** The four STM32 boards, and one nRF52 board (the in-page board models those too). */
+const BOARDS = ["pico", "wifi", "original", "f4discovery", "puckjs"];
 
 export function chromiumPath(): string | null {
   for (const p of [process.env.CHROMIUM, process.env.CHROME, "/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (p && existsSync(p)) return p;
@@ -64,7 +66,7 @@ describe("the page in headless Chromium", { skip }, () => {
         assert.equal(got.error, undefined, "the run could not go on: " + got.error);
         var failed = got.scenarios.filter((s: any) => !s.passed).map((s: any) => s.name + ": " + (s.error || s.invariants.filter((c: any) => !c.passed).map((c: any) => c.name + " " + (c.detail || "")).join("; ")));
         assert.deepEqual(failed, [], "scenarios failed in the page");
-        assert.ok(got.scenarios.length >= 10, "only " + got.scenarios.length + " scenarios ran");
+        assert.ok(got.scenarios.length >= (board === "puckjs" ? 8 : 20), "only " + got.scenarios.length + " scenarios ran");
         var node = jsonReport(await runScenarios({ target: { virtual: board }, seed: 1 }));
         assert.deepEqual(shape(got), shape(node));
         // What the page shows is what it exposes: one row per scenario, the same verdicts.
