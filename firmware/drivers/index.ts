@@ -9,10 +9,10 @@ import { createStm, timerOf } from "./stm32";
 /** The boards/compact.ts row for our name ("pico") or Espruino's BOARD ("PICO_R1_3"); a name
  * given (espdma.setup({board})) wins over the platform's. */
 export function boardRow(platform: Platform | null, boardName?: string): any[] {
-  var n = String(boardName || platform && platform.boardName()).toLowerCase(), names = "";
-  for (var i = 0; i < BOARDS.length; i++) {
-    var b = BOARDS[i];
-    if (b[0] === n || b[1].toLowerCase() === n) return b;
+  var n = String(boardName || platform && platform.boardName()).toLowerCase(), names = "", all = BOARDS.split(";");
+  for (var i = 0; i < all.length; i++) {
+    var b: any[] = all[i].split(" ");
+    if (b[0] === n || b[1].toLowerCase() === n) return [b[0], b[1], +b[2], +b[3], +b[4]];
     names += " " + b[0];
   }
   fail("ENODEV", "no espdma driver for board \"" + n + "\": setup({board}) with one of" + names);
@@ -45,10 +45,7 @@ export function pace(P: Platform, timer: string, hz: number, boardName?: string)
   P.poke32(rcc + t[1], P.peek32(rcc + t[1]) | (1 << t[2]));
   // [offset, value] in order: stop, no requests, PSC, ARR; UG loads the preloaded PSC now
   // (RM0090 18.3.1), with UDE still 0 so it raises no DMA request; clear SR; UDE; CEN + ARPE.
-  var w = [0, 0, 0x0c, 0, 0x28, psc, 0x2c, arr, 0x14, 1, 0x10, 0, 0x0c, 0x100, 0, 0x81];
-  w.forEach(function (v, i) {
-    if (i & 1) P.poke32(b + w[i - 1], v);
-  });
+  for (var w = [0, 0, 0x0c, 0, 0x28, psc, 0x2c, arr, 0x14, 1, 0x10, 0, 0x0c, 0x100, 0, 0x81], i = 0; i < 16; i += 2) P.poke32(b + w[i], w[i + 1]);
   return {
     request: req,
     hz: t[3] / (psc + 1) / (arr + 1),

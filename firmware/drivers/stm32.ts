@@ -51,6 +51,16 @@ export function createStm(P: Platform, board: any[]): Provider {
   // 6.3.10) / AHBENR DMA1EN bit 0 (RM0008 7.3.6); DMA2EN is the next bit.
   var DMA = f4 ? 0x40026000 : 0x40020000, ENR = f4 ? 0x40023830 : 0x40021014, ENBIT = f4 ? 21 : 0;
   var REQ = f4 ? F4_REQUESTS : F1_REQUESTS;
+  /** The codes of request line `name` (boards/compact.ts; as strings: only arithmetic reads
+   * them), or undefined; "" lists the names. */
+  function lines(name: string): any {
+    for (var t = REQ.split(";"), i = 0, known = "", r; i < t.length; i++) {
+      r = t[i].split(" ");
+      if (r[0] === name) return r.slice(1);
+      known += " " + r[0];
+    }
+    if (!name) return known;
+  }
   var chans: any = {};
   /** What a poll that finds nothing returns: the same empty array (no allocation). */
   var NONE: HwEvent[] = [];
@@ -142,7 +152,7 @@ export function createStm(P: Platform, board: any[]): Provider {
   /** Update events per second of the timer behind a "TIMn_UP" line, 0 when it does not run
    * (TIMx_CR1.CEN, PSC, ARR: RM0090 17.4 / 18.4, RM0008 14.4 / 15.4). */
   function rate(name: string): number {
-    if (!REQ[name]) return 0;
+    if (!lines(name)) return 0;
     var t = timerOf(board, +name[3]), b = t[0];
     return rd(b) & 1 ? t[3] / (rd(b + 0x28) + 1) / (rd(b + 0x2c) + 1) : 0;
   }
@@ -213,9 +223,9 @@ export function createStm(P: Platform, board: any[]): Provider {
       var r: any = req, pin = r.dma ? +String(r.dma).slice(-1) : 0, st = r.stream, busy = 0, i, c;
       if (r.dma && (!(pin * (3 - pin) > 1) || st === undefined)) fail("ENODEV", "pin with {dma: \"DMA1\"|\"DMA2\", stream: n}");
       var name = String(r.request || (r.dir === MEM2MEM || !(pin || r.dir) ? "MEM2MEM" : "")).toUpperCase();
-      var lines = (name ? REQ[name] : [pin * 100 + st * 10 + (f4 ? r.channel & 7 : 0)]) || [];
-      for (i = 0; i < lines.length; i++) {
-        var d = (lines[i] / 100) | 0, n = ((lines[i] / 10) | 0) % 10;
+      var codes = (name ? lines(name) : [pin * 100 + st * 10 + (f4 ? r.channel & 7 : 0)]) || [];
+      for (i = 0; i < codes.length; i++) {
+        var d = (codes[i] / 100) | 0, n = ((codes[i] / 10) | 0) % 10;
         if ((pin && d !== pin) || (st !== undefined && n !== st) || !exists(d, n)) continue;
         c = chanAt(d, n);
         if (!c._used) {
@@ -225,7 +235,7 @@ export function createStm(P: Platform, board: any[]): Provider {
           if (!(rd(c._cr) & 1)) {
             c._used = true;
             c._req = name;
-            c._chsel = lines[i] % 10;
+            c._chsel = codes[i] % 10;
             c._cfg = {};
             c._hw = null;
             return c;
@@ -235,9 +245,7 @@ export function createStm(P: Platform, board: any[]): Provider {
       }
       name = name || r.dma + " " + st;
       if (busy) fail("EBUSY", name + " in use: release() one");
-      var known = "";
-      for (i in REQ) known += " " + i;
-      fail("ENODEV", (pin ? r.dma + " " + st + " cannot serve " : "unknown request ") + name + ": use" + known + ", or {dma, stream, channel}");
+      fail("ENODEV", (pin ? r.dma + " " + st + " cannot serve " : "unknown request ") + name + ": use" + lines("") + ", or {dma, stream, channel}");
     },
 
     freeChan: function (c: any): void {

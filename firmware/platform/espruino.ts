@@ -11,8 +11,10 @@ declare var peek32: any, poke32: any, E: any, getTime: any;
 export function createEspruinoPlatform(): Platform {
   if (typeof peek32 !== "function" || typeof E === "undefined") throw new Error("not Espruino: use espdma.createEngine(platform,provider)");
   return {
-    peek32: function (addr) { return peek32(addr) >>> 0; },
-    // Espruino's own functions: they ignore `this`, so no wrapper is needed.
+    // Espruino's own functions: they ignore `this`, so no wrapper is needed (each closure is
+    // about 6 variable blocks on the board). peek32 may read a negative number: the providers
+    // read through their own `>>> 0`.
+    peek32: peek32,
     poke32: poke32,
     addressOf: function (buf) { return E.getAddressOf(buf, true); },
     setTimeout: setTimeout,

@@ -3,7 +3,8 @@
 // can substitute it and so that the same bundle runs on a board and on the virtual board.
 
 export interface Platform {
-  /** Read a 32-bit word (Espruino peek32). */
+  /** Read a 32-bit word (Espruino peek32: on a board a word with bit 31 set may read
+   * negative, so callers take `>>> 0`). */
   peek32(addr: number): number;
   /** Write a 32-bit word (Espruino poke32). */
   poke32(addr: number, value: number): void;

@@ -19,6 +19,8 @@ export interface LinkTarget {
   binding?: any;
   /** Use this virtual board instead of creating one. */
   board?: VirtualBoard;
+  /** A transport made elsewhere (the browser's Web Serial, WebUSB, Web Bluetooth): a real board. */
+  transport?: Transport;
   client?: ReplClientOptions;
 }
 
@@ -39,7 +41,9 @@ export function parseTcp(s: string): { host: string; port: number } | null {
 export async function openLink(t: LinkTarget): Promise<OpenedLink> {
   var transport: Transport;
   var vb: VirtualBoard | undefined = t.board;
-  if (t.port && /^tcp:\/\//.test(t.port)) {
+  if (t.transport) {
+    transport = t.transport;
+  } else if (t.port && /^tcp:\/\//.test(t.port)) {
     var a = parseTcp(t.port);
     if (!a) throw new LinkError("Bad TCP address " + JSON.stringify(t.port) + ": write tcp://HOST:PORT", "EINVAL");
     transport = tcpTransport(a.host, a.port);

@@ -85,8 +85,9 @@ export class ReplClient extends Emitter {
   private lost(err?: Error): void {
     // `espdma sim` says why it closes a connection (busy: one client at a time): that is the error.
     var said = /espdma sim: busy: [^\r\n]*/.exec(this.text);
+    // A transport that knows why the link ended (browser transports) says so itself.
     this.closedErr = said ? new LinkError(said[0].replace(/^espdma sim: busy: /, "The virtual board at ") , "EBUSY") :
-      new LinkError("The link to " + this.transport.description + " closed" + (err ? " (" + err.message + ")" : "") + ": was the board unplugged?", "ECLOSED");
+      err instanceof LinkError ? err : new LinkError("The link to " + this.transport.description + " closed" + (err ? " (" + err.message + ")" : "") + ": was the board unplugged?", "ECLOSED");
     this.failAll(this.closedErr);
   }
 

@@ -315,7 +315,7 @@ export async function runOne(link: OpenedLink, board: BoardDef, s: Scenario, see
 export async function runSuite(o: RunOptions): Promise<RunReport> {
   var list = selectScenarios(o.names);
   var seed = o.seed ?? 1;
-  var virtual = !o.target.port;
+  var virtual = !o.target.port && !o.target.transport;
   var results: ScenarioResult[] = [], skipped: string[] = [];
   var boardName = "";
   var shared: OpenedLink | null = null, sharedBoard: BoardDef | null = null, dirty = false;
@@ -337,7 +337,7 @@ export async function runSuite(o: RunOptions): Promise<RunReport> {
     if (!virtual && runnable.length) {
       // A real board: connect and upload once, before the first scenario is announced (a port
       // that does not open is not a failure of memcpy-ok).
-      o.log?.("connecting to " + o.target.port);
+      o.log?.("connecting to " + (o.target.port ?? o.target.transport!.description));
       shared = await o.open(o.target);
       sharedBoard = await prepare(shared, o);
       boardName = sharedBoard.name;

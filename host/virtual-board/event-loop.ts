@@ -5,11 +5,19 @@
 // lets it (advancing the MCU models), so every run is deterministic. "realtime" (`espdma repl`,
 // `espdma sim`): simulated time is pulled up to the wall clock whenever it is read, so a 30 s
 // setTimeout fires after 30 s and getTime() follows the clock on the wall, as on a board.
+// Two limits keep a descheduled host process (a loaded machine) from being time the board lives
+// through with its DMA running ahead of its own code: catching up stops at the next timer (a
+// board's timer interrupt is not late because the host was), and while board code runs a
+// catch-up longer than RUNNING_JUMP_MS is cut to that and the rest dropped.
 //
 // Time comes from the Mcu when there is one (mcu.ms()); without an Mcu the loop keeps its own
 // millisecond clock (REPL tests that need no hardware).
 
 import type { Mcu } from "./contract";
+
+/** Realtime: the most simulated time one catch-up may add while board code runs (ms). Code that
+ * reads the clock in a loop sees it follow the wall; a longer gap is the host process stalled. */
+export const RUNNING_JUMP_MS = 2;
 
 export type TimerFn = (...args: any[]) => void;
 
@@ -72,6 +80,10 @@ export class EventLoop {
   /** Simulated ms at the last sync: a smaller reading means the MCU was reset. */
   private lastSim = 0;
   private syncing = false;
+  /** Board code running (a timer callback, a REPL command): see RUNNING_JUMP_MS. */
+  private running = 0;
+  /** Realtime: the wall clock at the last sync. */
+  private wallSeen = 0;
   /** Called after every timer callback (the runtime drains the sandbox's promise jobs here). */
   afterCallback: (() => void) | null = null;
   /** Set by interrupt() (Ctrl-C): the current run stops after the running callback. */
@@ -97,7 +109,7 @@ export class EventLoop {
 
   /** Realtime: anchor simulated time to the wall clock from now on. */
   rebase(): void {
-    this.wallBase = this.wallMs();
+    this.wallBase = this.wallSeen = this.wallMs();
     this.simBase = this.lastSim = this.simNow();
   }
 
@@ -106,7 +118,17 @@ export class EventLoop {
   private syncToWall(): void {
     var sim = this.simNow();
     if (sim < this.lastSim) this.rebase(); // the MCU was reset: its clock restarted
-    var target = this.simBase + (this.wallMs() - this.wallBase);
+    var wall = this.wallMs(), target = this.simBase + (wall - this.wallBase);
+    if (this.running > 0) {
+      // Only what the wall moved since the last reading, at most RUNNING_JUMP_MS; the rest of
+      // a longer gap is dropped for good (the base moves), a lag from idle is kept.
+      var d = wall - this.wallSeen;
+      if (d > RUNNING_JUMP_MS) { this.wallBase += d - RUNNING_JUMP_MS; target -= d - RUNNING_JUMP_MS; d = RUNNING_JUMP_MS; }
+      target = Math.min(target, sim + d);
+    } else {
+      target = Math.min(target, Math.max(sim, this.nextDue()));
+    }
+    this.wallSeen = wall;
     if (target > sim) {
       this.syncing = true;
       try { this.advanceTo(target); } finally { this.syncing = false; }
@@ -170,12 +192,26 @@ export class EventLoop {
     return this.timers.length ? Math.max(0, this.timers[0].due - this.now()) : Infinity;
   }
 
+  /** Realtime: `f` is board code (a REPL command): time up to now was idle, and a stall of the
+   * host while it runs is cut (RUNNING_JUMP_MS). */
+  runCode<T>(f: () => T, afterIdle = true): T {
+    if (this.clock !== "realtime") return f();
+    if (afterIdle) this.now();
+    this.running++;
+    try { return f(); } finally {
+      this.now();
+      this.running--;
+    }
+  }
+
   /** Let simulated time pass to `ms` with the CPU idle: the MCU models progress meanwhile. */
   advanceTo(ms: number): void {
     if (!this.mcu) { if (ms > this.ownMs) this.ownMs = ms; return; }
     var target = Math.ceil((ms * this.mcu.board.cpuHz) / 1000);
     var delta = target - this.mcu.cycles;
     if (delta > 0) this.mcu.advance(delta);
+    // Cycles back to ms can round below `ms`: a timer due at `ms` would never be due.
+    if (this.mcu.ms() < ms) this.mcu.advance(1);
   }
 
   /** Let `ms` of simulated time pass without running timers. */
@@ -276,8 +312,10 @@ export class EventLoop {
       this.insert(t);
     }
     try {
-      if (this.invoke) this.invoke(t.fn, t.args);
-      else t.fn.apply(undefined, t.args);
+      var fn = t.fn, args = t.args;
+      // The loop synced just before (turn()), up to this timer's due time at most.
+      if (this.invoke) { var inv = this.invoke; this.runCode(() => inv(fn, args), false); }
+      else this.runCode(() => fn.apply(undefined, args), false);
     } catch (e) {
       var removed = false;
       if (t.interval > 0 && this.isInterrupt(e)) { this.clearTimeout(t.id); removed = true; }

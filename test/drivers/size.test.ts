@@ -12,12 +12,15 @@
 // issue 11's poll rework about 860 B (due-time schedule, back-off, one timer that is also the
 // completion task, allocation-free idle poll, scatter-gather segments timed from their chaining);
 // issue 12 about 500 B (FIFO-mode residue and periods, packing-safe resume, F1 GPIO widths).
+// Issue 14 trades bytes for RAM, which is what the board pays: +120 B for the board and request
+// tables as strings (-90 variable blocks at load on the Pico layout, code loaded from Storage
+// stays in flash) and the synchronize()/terminateAsync() fast paths (16,984 -> 17,106 B).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { driversOnlyBytes, bundleBytes } from "./size";
 
-var BUDGET = 6250;
-var BUNDLE_CEILING = 17000;
+var BUDGET = 6300;
+var BUNDLE_CEILING = 17110;
 
 test("the whole bundle stays within " + BUNDLE_CEILING + " minified bytes", async () => {
   var n = await bundleBytes();

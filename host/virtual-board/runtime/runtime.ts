@@ -186,7 +186,7 @@ export class Runtime {
     }
     try {
       this.armWatchdog();
-      var value = this.busy(() => this.realm.run(rw.code, name, { timeoutMs: this.timeoutMs, breakOnSigint: this.sigintBreak }));
+      var value = this.busy(() => this.loop.runCode(() => this.realm.run(rw.code, name, { timeoutMs: this.timeoutMs, breakOnSigint: this.sigintBreak })));
       if (held) this.mcu.heap.free(held);
       this.checkRejections();
       return { ok: true, value };
