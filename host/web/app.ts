@@ -254,6 +254,9 @@ async function runAll(choice: Choice, names?: string[]): Promise<any> {
       var c = conn && conn.choice.kind === choice.kind ? conn : await connect(choice);
       target = { port: c.link.transport.description };
       open = borrowLink(c);
+      // The agent's event lines and the uploads' prompts are the run's, not the terminal's.
+      termWrite("\n[running the scenario suite on " + target.port + "]\n");
+      muted = true;
     }
     var report: RunReport = await runSuite({
       target, open, code: pageCode, seed: 1, names,
@@ -272,6 +275,7 @@ async function runAll(choice: Choice, names?: string[]): Promise<any> {
     out = jsonError(boardName, done, e && e.message ? e.message : String(e));
     status("suite-status", "could not run: " + (e && e.message ? e.message : String(e)));
   } finally {
+    if (muted) { muted = false; termWrite("[" + $("suite-status").textContent + "]\n"); }
     busy = false;
     refreshButtons();
   }

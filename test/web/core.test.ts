@@ -98,3 +98,27 @@ test("a realm that cannot time out (the page's): a runaway loop that polls is st
     assert.equal(vb.eval("6*7"), 42);
   } finally { vb.close(); }
 });
+
+test("espdma web: prints the URL it serves the page at; a bad --port is refused", { timeout: 60000 }, async () => {
+  var { spawn } = await import("node:child_process");
+  var { runCli } = await import("../helpers/cli");
+  var bad = await runCli(["web", "--port", "http"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /Bad --port "http": give a port number 0-65535/);
+  var p = spawn(process.execPath, ["bin/espdma.js", "web", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    var out = "";
+    var url = await new Promise<string>((resolve, reject) => {
+      var t = setTimeout(() => reject(new Error("no URL printed: " + out)), 50000);
+      p.stdout.on("data", (d) => { out += d; var m = /at (http:\/\/127\.0\.0\.1:\d+\/)[^]*unattended/.exec(out); if (m) { clearTimeout(t); resolve(m[1]); } });
+      p.on("close", (c) => reject(new Error("espdma web exited (" + c + "): " + out)));
+    });
+    assert.match(out, /unattended: http:\/\/127\.0\.0\.1:\d+\/\?board=pico&transport=virtual&run=all/);
+    var html = await (await fetch(url)).text();
+    assert.match(html, /<script src="app.js"><\/script>/);
+    var js = await fetch(url + "app.js");
+    assert.equal(js.status, 200);
+  } finally {
+    p.kill("SIGINT");
+  }
+});
