@@ -132,6 +132,12 @@ describe("the page in headless Chromium", { skip }, () => {
       await page.waitForFunction(() => /flashed|failed/.test(document.getElementById("flash-status")!.textContent!), null, { timeout: 30000 });
       var st = await page.textContent("#flash-status");
       assert.match(st, /^flashed \d+ bytes to espdma\.[ab] \(CRC [0-9a-f]{8}, verified\), boot file \.boot0/);
+      // The page's driver is dist/espdma.min.js byte for byte, sent as the CLI sends it.
+      var { readCode } = await import("../../host/link/code-file");
+      var { crc32 } = await import("../../host/link/crc32");
+      var { DRIVER } = await import("../../host/scenarios/bundle");
+      var code = readCode(DRIVER);
+      assert.ok(st.indexOf("flashed " + code.length + " bytes") === 0 && st.indexOf("CRC " + crc32(code).toString(16).padStart(8, "0") + ",") > 0, st);
       assert.equal(await page.evaluate(() => +(document.getElementById("flash-progress") as HTMLProgressElement).value), await page.evaluate(() => +(document.getElementById("flash-progress") as HTMLProgressElement).max));
       // After the flash the board restarted (load()) and ran the boot file: the driver is there.
       await send("typeof espdma + ':' + require('Storage').list().sort().join()");
