@@ -21,9 +21,11 @@ function flashed(lines: string[]): { load: number; first: number; memcpy: number
 }
 
 describe("RAM the flashed bundle keeps", () => {
-  test("virtual Pico: load <= 680, first requestChannel() <= 570, one memcpy <= 170 blocks", async () => {
+  // Measured with the per-function/scope rules of issue 14 (README, Memory model): 416 / 382 /
+  // 104 (the real one: 567 / 513 / 155; the virtual board under-counts the flashed bundle).
+  test("virtual Pico: load <= 460, first requestChannel() <= 420, one memcpy <= 120 blocks", async () => {
     var f = flashed(await runOnVirtual(storageWay()));
-    assert.ok(f.load <= 680 && f.first <= 570 && f.memcpy <= 170, JSON.stringify(f));
+    assert.ok(f.load <= 460 && f.first <= 420 && f.memcpy <= 120, JSON.stringify(f));
   });
 
   var pico = process.env.ESPRUINO_PICO;

@@ -2,27 +2,41 @@
 // reports each creation). Uploaded as text, 2v29 keeps a copy of the function's code,
 // tokenised (keywords and multi-character operators one byte each); parsed from Storage, the
 // code stays in flash and the function only points at it. Calibrated on 2v29, 32-bit, 5,100
-// variables, with the bundle (test/conformance/golden/memory-bundle-*.out; README, Memory
-// model, has the figures real vs virtual).
+// variables, with probe programs (test/conformance/golden/memory-functions.out) and checked
+// with the bundle (memory-bundle-*.out; README, Memory model, has the figures real vs virtual).
 
 import * as acorn from "acorn";
 
-/** Blocks per function besides its code and its scope: the function, its name, the
- * reference to its code. Calibrated (with CODE_CHARS_PER_BLOCK) on the bundle on 2v29, Pico
- * layout, test/conformance/golden/memory-bundle-*.out: functions from Storage cost 2 more
- * (the flash string they point at). */
-const PER_FUNCTION_TEXT = 6;
-const PER_FUNCTION_FLASH = 8;
-/** Tokenised characters per block of a function's code copy (9 per StringExt block, but 2v29
- * stores less than tokenisedLength() counts: calibrated as above). */
-const CODE_CHARS_PER_BLOCK = 11;
+/** Blocks a function costs besides the name that refers to it (the data walk, or its share of
+ * a scope, charges that): the function, and its code reference (a name and the flash string
+ * it points at: E.getSizeOf(fn, 1) on 2v29 lists "\xFFcod" as 2 blocks), plus one per
+ * parameter ("\xFFa" ...). Measured on 2v29, Pico layout (test/conformance/golden/
+ * memory-functions.out): 50 functions from Storage at the top level cost 4 blocks each with
+ * no parameter (with their names), 5 with one, 6 with two, 8 with four. */
+const PER_FUNCTION = 3;
 
-/** What one function costs when it is created, in blocks (Pico layout: 8 + 9 characters per
- * block): uploaded as text it holds a copy of its tokenised code, from Storage it points at
+/** Its reference to the scopes it closes over ("\xFFsco"): none at the top level, one block
+ * made inside one function, and made deeper a list of the scopes, 2 + one per level
+ * (memory-scopes.out: 50 functions at depth 1, 2, 3 cost 254, 405, 456 blocks). A module
+ * that require() loads runs inside a function: its functions are one level deeper than the
+ * same code evaluated. */
+export function scopeRefBlocks(depth: number): number {
+  return depth <= 0 ? 0 : depth === 1 ? 1 : 2 + depth;
+}
+/** Uploaded as text the function also keeps its tokenised code: short code fits in the blocks
+ * a function from Storage uses for its reference into flash (equal up to about 15 characters),
+ * longer code takes a block per 11 characters (memory-functions.out: +7 for 88 characters of
+ * body, +9 for 117). */
+const CODE_CHARS_PER_BLOCK = 11;
+const CODE_FREE_BLOCKS = 2;
+
+/** What one function with `params` parameters, written `depth` functions deep, costs when it is created, in blocks (Pico
+ * layout): uploaded as text it holds a copy of its tokenised code, from Storage it points at
  * the code in flash. */
-export function functionCosts(src: string): { text: number; flash: number } {
+export function functionCosts(src: string, params = 0, depth = 0): { text: number; flash: number } {
   var code = Math.ceil(tokenisedLength(src) / CODE_CHARS_PER_BLOCK);
-  return { text: PER_FUNCTION_TEXT + code, flash: PER_FUNCTION_FLASH };
+  var flash = PER_FUNCTION + params + scopeRefBlocks(depth);
+  return { text: flash + Math.max(0, code - CODE_FREE_BLOCKS), flash };
 }
 
 /** Length of code as Espruino stores a function body: whitespace between tokens dropped
