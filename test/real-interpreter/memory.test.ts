@@ -21,11 +21,11 @@ function flashed(lines: string[]): { load: number; first: number; memcpy: number
 }
 
 describe("RAM the flashed bundle keeps", () => {
-  // Measured with the per-function/scope rules of issue 14 (README, Memory model): 416 / 382 /
-  // 104 (the real one: 567 / 513 / 155; the virtual board under-counts the flashed bundle).
-  test("virtual Pico: load <= 460, first requestChannel() <= 420, one memcpy <= 120 blocks", async () => {
+  // With the rules measured on 2v29 (README, Memory model) the virtual Pico gives 513 / 493 /
+  // 126 (the real one 567 / 513 / 155): the ceilings sit about 8% above, as the real ones do.
+  test("virtual Pico: load <= 555, first requestChannel() <= 535, one memcpy <= 140 blocks", async () => {
     var f = flashed(await runOnVirtual(storageWay()));
-    assert.ok(f.load <= 460 && f.first <= 420 && f.memcpy <= 120, JSON.stringify(f));
+    assert.ok(f.load <= 555 && f.first <= 535 && f.memcpy <= 140, JSON.stringify(f));
   });
 
   var pico = process.env.ESPRUINO_PICO;

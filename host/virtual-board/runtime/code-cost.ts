@@ -1,11 +1,8 @@
 // What a function costs in Espruino's variable store when it is created (instrument.ts
-// reports each creation). Uploaded as text, 2v29 keeps a copy of the function's code,
-// tokenised (keywords and multi-character operators one byte each); parsed from Storage, the
-// code stays in flash and the function only points at it. Calibrated on 2v29, 32-bit, 5,100
+// reports each creation). Uploaded as text, 2v29 keeps a copy of the function's body;
+// parsed from Storage, the code stays in flash and the function only points at it. Calibrated on 2v29, 32-bit, 5,100
 // variables, with probe programs (test/conformance/golden/memory-functions.out) and checked
 // with the bundle (memory-bundle-*.out; README, Memory model, has the figures real vs virtual).
-
-import * as acorn from "acorn";
 
 /** Blocks a function costs besides the name that refers to it (the data walk, or its share of
  * a scope, charges that): the function, and its code reference (a name and the flash string
@@ -23,38 +20,19 @@ const PER_FUNCTION = 3;
 export function scopeRefBlocks(depth: number): number {
   return depth <= 0 ? 0 : depth === 1 ? 1 : 2 + depth;
 }
-/** Uploaded as text the function also keeps its tokenised code: short code fits in the blocks
- * a function from Storage uses for its reference into flash (equal up to about 15 characters),
- * longer code takes a block per 11 characters (memory-functions.out: +7 for 88 characters of
- * body, +9 for 117). */
-const CODE_CHARS_PER_BLOCK = 11;
-const CODE_FREE_BLOCKS = 2;
 
-/** What one function with `params` parameters, written `depth` functions deep, costs when it is created, in blocks (Pico
- * layout): uploaded as text it holds a copy of its tokenised code, from Storage it points at
- * the code in flash. */
-export function functionCosts(src: string, params = 0, depth = 0): { text: number; flash: number } {
-  var code = Math.ceil(tokenisedLength(src) / CODE_CHARS_PER_BLOCK);
+/** Uploaded as text the function keeps a copy of its body (as written, braces included) as a
+ * flat string (a header block and 13 bytes a block) in place of the 2 blocks its reference into flash takes:
+ * memory-functions.out, 50 functions with an 88-character body, 552 blocks as text and 202
+ * from Storage; one with a 1,400-character string in its body 114 blocks as text. */
+const CODE_BYTES_PER_BLOCK = 13;
+const FLASH_CODE_BLOCKS = 2;
+
+/** What one function with `params` parameters, written `depth` functions deep, costs when it
+ * is created, in blocks (Pico layout): uploaded as text it holds a copy of its `body`, from
+ * Storage it points at the code in flash. */
+export function functionCosts(body: string, params = 0, depth = 0): { text: number; flash: number } {
+  var copy = 1 + Math.ceil(body.length / CODE_BYTES_PER_BLOCK);
   var flash = PER_FUNCTION + params + scopeRefBlocks(depth);
-  return { text: flash + Math.max(0, code - CODE_FREE_BLOCKS), flash };
-}
-
-/** Length of code as Espruino stores a function body: whitespace between tokens dropped
- * (one space kept between two words), keywords and operators of 2+ characters one byte. */
-export function tokenisedLength(src: string): number {
-  var n = 0, prevEnd = -1, prevWord = false;
-  try {
-    for (const t of acorn.tokenizer(src, { ecmaVersion: "latest" })) {
-      var text = src.slice(t.start, t.end);
-      var word = /^[A-Za-z0-9_$]/.test(text);
-      if (prevEnd >= 0 && t.start > prevEnd && word && prevWord) n++;
-      if ((t.type as any).keyword || (text.length > 1 && /^[^A-Za-z0-9_$"'`/]/.test(text))) n += 1;
-      else n += text.length;
-      prevEnd = t.end;
-      prevWord = word;
-    }
-  } catch {
-    return src.length;
-  }
-  return n;
+  return { text: flash + Math.max(0, copy - FLASH_CODE_BLOCKS), flash };
 }

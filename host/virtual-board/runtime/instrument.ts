@@ -26,8 +26,9 @@ export function nameBlocks(n: number): number {
 /** What a function's scope keeps while a closure made in it lives, and the functions written
  * directly inside it, which share it. Measured on 2v29, Pico layout
  * (test/conformance/golden/memory-scopes.out): the scope 1 block; a `var` with an integer its
- * name (the value is inline), with anything else one more block (varValueBlocks); a parameter its name and its value; a function declared there
- * its name and 2 more (50 in an IIFE: 254 blocks, 5 each with the function's own 2). */
+ * name (the value is inline), with anything else one more block (varValueBlocks); a
+ * parameter its name (taken to hold an integer); a function declared there its name (the
+ * function itself is charged when created: 50 in an IIFE, 254 blocks). */
 /** A `var`'s value as its initialiser gives it: an integer, boolean or null sits in the name;
  * a function is charged itself (code-cost.ts); anything else at least one block (an object,
  * a string). */
@@ -67,7 +68,7 @@ export function instrumentEdits(ast: any, code: string, source: number): Edit[] 
     var isExpr = n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression";
     var accessor = parent && (parent.type === "MethodDefinition" || (parent.type === "Property" && (parent.kind !== "init" || parent.method)));
     if ((isExpr && !accessor) || (n.type === "FunctionDeclaration" && n.id)) {
-      var c = functionCosts(code.slice(n.start, n.end), (n.params || []).length, enclosing.length);
+      var c = functionCosts(code.slice(n.body.start, n.body.end), (n.params || []).length, enclosing.length);
       // Its share of the scope it closes over (scopeOf).
       var outer = enclosing[enclosing.length - 1], share = 0;
       if (outer) {

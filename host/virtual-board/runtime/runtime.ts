@@ -411,8 +411,12 @@ export class Runtime {
     var live: WeakRef<object>[] = [];
     for (var o = 0; o < this.objects.length; o++) { var x = this.objects[o].deref(); if (x) { roots.push(x); live.push(this.objects[o]); } }
     this.objects = live;
+    // Pending timers: Espruino keeps each as an object in its timer list (timerBlocks), with
+    // its callback and arguments.
+    var timers = this.loop.list(), tb = 0;
+    for (var t = 0; t < timers.length; t++) { tb += timerBlocks(timers[t].interval > 0, timers[t].args.length); roots.push(timers[t].fn); roots.push.apply(roots, timers[t].args); }
     var flat = this.flat;
-    return dataBlocks(roots, this.baseline.objects, this.layout, (x) => !!flat.blockOf(x)) - 1;
+    return tb + dataBlocks(roots, this.baseline.objects, this.layout, (x) => !!flat.blockOf(x)) - 1;
   }
 
   /** Blocks a function costs (instrument.ts gives both): from Storage its code stays in flash. */
@@ -927,6 +931,14 @@ function toSandbox(ctx: Realm, v: unknown): any {
 /** The watchdog stopped the code (20 s), or a SIGINT did (breakOnSigint: a Ctrl-C). */
 function isTimeout(e: any): boolean {
   return !!e && (e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT" || e.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED");
+}
+
+/** Blocks a pending timer takes in 2v29's timer list (Pico layout, test/conformance/golden/
+ * memory-timers.out: 10 setTimeout 73 blocks with the array of their ids, 10 setInterval 84,
+ * with two arguments each 105): the timer 6 (its time and callback), an interval 1 more, its
+ * arguments a list of them. The callback is charged as a function. */
+export function timerBlocks(interval: boolean, args: number): number {
+  return 6 + (interval ? 1 : 0) + (args ? 1 + args : 0);
 }
 
 /** E.getSizeOf: variable blocks, as Espruino counts them for data (test/conformance/golden/

@@ -15,4 +15,5 @@ S.write("f.js", gen(50, "ffffffffffff", "", "return 1;")); u = used(); eval(S.re
 u = used(); eval(gen(50, "ta", "", "return 1;")); r.text_p0 = used() - u;
 u = used(); eval(gen(50, "tc", "a,b", "return 1;")); r.text_p2 = used() - u;
 u = used(); eval(gen(50, "te", "", b88)); r.text_body88 = used() - u;
+u = used(); eval("function big(){return \"" + "y".repeat(1400) + "\";}"); r.text_string1400 = used() - u;
 print(JSON.stringify(r));
