@@ -21,9 +21,11 @@ function flashed(lines: string[]): { load: number; first: number; memcpy: number
 }
 
 describe("RAM the flashed bundle keeps", () => {
-  test("virtual Pico: load <= 680, first requestChannel() <= 570, one memcpy <= 170 blocks", async () => {
+  // With the rules measured on 2v29 (README, Memory model) the virtual Pico gives 513 / 493 /
+  // 126 (the real one 567 / 513 / 155): the ceilings sit about 8% above, as the real ones do.
+  test("virtual Pico: load <= 555, first requestChannel() <= 535, one memcpy <= 140 blocks", async () => {
     var f = flashed(await runOnVirtual(storageWay()));
-    assert.ok(f.load <= 680 && f.first <= 570 && f.memcpy <= 170, JSON.stringify(f));
+    assert.ok(f.load <= 555 && f.first <= 535 && f.memcpy <= 140, JSON.stringify(f));
   });
 
   var pico = process.env.ESPRUINO_PICO;

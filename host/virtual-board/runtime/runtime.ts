@@ -14,7 +14,7 @@ import { CATCH_HOOK } from "./hoisting";
 import { EQ_HOOK, LOOSE_HOOK } from "./equality";
 import { rewrite } from "./rewrite";
 import { dataBlocks, reachable } from "./data-size";
-import { FN_HOOK, IIFE_START, IIFE_END } from "./instrument";
+import { FN_HOOK, IIFE_START, IIFE_END, OBJ_HOOK } from "./instrument";
 import { FlashFiles, createStorageModule } from "./storage";
 import { formatValue, formatUncaught, espruinoMessage } from "./format";
 import { espruinoFrames, type SourceInfo } from "./stack";
@@ -76,6 +76,8 @@ export class Runtime {
   private journal: string[] = [];
   /** Functions alive and the blocks each is charged (instrument.ts, code-cost.ts). */
   private fnCharges: { ref: WeakRef<object>; blk: HeapBlock }[] = [];
+  /** Objects the program created (instrument.ts OBJ_HOOK): roots of the data walk while alive. */
+  private objects: WeakRef<object>[] = [];
   /** IIFEs running (instrument.ts): charged until they return. */
   private iifes: HeapBlock[] = [];
   /** The program's data, as measured at the last collect() (data-size.ts). */
@@ -356,6 +358,7 @@ export class Runtime {
     this.flatStrings.clear();
     for (var c = 0; c < this.fnCharges.length; c++) if (this.fnCharges[c].blk.live) this.mcu.heap.free(this.fnCharges[c].blk);
     this.fnCharges = [];
+    this.objects = [];
     if (this.dataBlock && this.dataBlock.live) this.mcu.heap.free(this.dataBlock);
     this.dataBlock = null;
     this.errorFlags.clear();
@@ -377,7 +380,7 @@ export class Runtime {
   /** Full GC, then free the flat blocks whose typed arrays are gone and the charges of
    * functions that are gone, and re-measure the program's data. Returns blocks freed. */
   collect(): number {
-    if (!this.flat.hasManaged() && !this.fnCharges.length && !this.dataBlock) { this.flat.allocsSinceSweep = 0; return 0; }
+    if (!this.flat.hasManaged() && !this.fnCharges.length && !this.objects.length && !this.dataBlock) { this.flat.allocsSinceSweep = 0; return 0; }
     this.realms.gc();
     var n = this.flat.sweep(), keep: { ref: WeakRef<object>; blk: HeapBlock }[] = [];
     for (var i = 0; i < this.fnCharges.length; i++) {
@@ -409,8 +412,25 @@ export class Runtime {
       var d = Object.getOwnPropertyDescriptor(g, k);
       if (d && "value" in d) holder[k] = d.value;
     }
+    // Every live function is a root too: what only closures reach includes the prototypes
+    // (and other properties) of the functions they hold, e.g. a class's methods.
+    var roots: unknown[] = [holder];
+    for (var c = 0; c < this.fnCharges.length; c++) { var fn = this.fnCharges[c].ref.deref(); if (fn) roots.push(fn); }
+    // ... and every live object the program made (what only a closure's scope holds).
+    var live: WeakRef<object>[] = [];
+    for (var o = 0; o < this.objects.length; o++) { var x = this.objects[o].deref(); if (x) { roots.push(x); live.push(this.objects[o]); } }
+    this.objects = live;
+    // Pending timers: Espruino keeps each as an object in its timer list (timerBlocks), with
+    // its callback and arguments.
+    var timers = this.loop.list(), tb = 0;
+    for (var t = 0; t < timers.length; t++) { tb += timerBlocks(timers[t].interval > 0, timers[t].args.length); roots.push(timers[t].fn); roots.push.apply(roots, timers[t].args); }
     var flat = this.flat;
-    return dataBlocks([holder], this.baseline.objects, this.layout, (x) => !!flat.blockOf(x)) - 1;
+    return tb + dataBlocks(roots, this.baseline.objects, this.layout, (x) => !!flat.blockOf(x)) - 1;
+  }
+
+  /** Blocks a function costs (instrument.ts gives both): from Storage its code stays in flash. */
+  private costOf(text: number, flash: number, source: number): number {
+    return this.flashSources.has(source) ? flash : text;
   }
 
   /** A function was created (instrument.ts): charge it until it is gone. */
@@ -623,11 +643,19 @@ export class Runtime {
     });
     // Every function the program creates is charged while it lives (instrument.ts).
     hook(FN_HOOK, function (fn: any, text: number, flash: number, source: number) {
-      self.chargeFunction(fn, self.flashSources.has(source) ? flash : text);
+      self.chargeFunction(fn, self.costOf(text, flash, source));
       return fn;
     });
+    hook(OBJ_HOOK, function (o: any) {
+      if (o !== null && typeof o === "object") {
+        // Long timer loops make objects without a collection in between: drop the dead ones.
+        if (self.objects.length >= 65536) self.objects = self.objects.filter((r) => r.deref() !== undefined);
+        self.objects.push(new WeakRef(o));
+      }
+      return o;
+    });
     hook(IIFE_START, function (text: number, flash: number, source: number) {
-      self.iifes.push(self.chargeBlocks(self.flashSources.has(source) ? flash : text));
+      self.iifes.push(self.chargeBlocks(self.costOf(text, flash, source)));
     });
     hook(IIFE_END, function (value: unknown) {
       var blk = self.iifes.pop();
@@ -882,7 +910,13 @@ export class Runtime {
       if (src === undefined) throw self.sandboxError('Module "' + name + '" not found');
       var mod: any = realm.run("({exports:{}})", name);
       self.moduleCache.set(name, mod.exports);
-      var fn = typeof src === "function" ? src : realm.run(rewrite("(function(exports,module){" + String(src) + "\n})").code, name) as any;
+      // A module read from Storage runs from flash: its functions keep their code there.
+      var fn: any = src;
+      if (typeof src !== "function") {
+        var mrw = rewrite("(function(exports,module){" + String(src) + "\n})");
+        if (!self.modules.has(name)) self.flashSources.add(mrw.id);
+        fn = realm.run(mrw.code, name);
+      }
       fn.call(mod.exports, mod.exports, mod);
       self.moduleCache.set(name, mod.exports);
       return mod.exports;
@@ -934,6 +968,14 @@ function toSandbox(ctx: Realm, v: unknown): any {
 /** The watchdog stopped the code (20 s), or a SIGINT did (breakOnSigint: a Ctrl-C). */
 function isTimeout(e: any): boolean {
   return !!e && (e.code === "ERR_SCRIPT_EXECUTION_TIMEOUT" || e.code === "ERR_SCRIPT_EXECUTION_INTERRUPTED");
+}
+
+/** Blocks a pending timer takes in 2v29's timer list (Pico layout, test/conformance/golden/
+ * memory-timers.out: 10 setTimeout 73 blocks with the array of their ids, 10 setInterval 84,
+ * with two arguments each 105): the timer 6 (its time and callback), an interval 1 more, its
+ * arguments a list of them. The callback is charged as a function. */
+export function timerBlocks(interval: boolean, args: number): number {
+  return 6 + (interval ? 1 : 0) + (args ? 1 + args : 0);
 }
 
 /** E.getSizeOf: variable blocks, as Espruino counts them for data (test/conformance/golden/
