@@ -43,6 +43,16 @@ test("installFakeDevices: navigator.usb/serial/bluetooth defined, boards made on
         await c.close();
       }
     }
+    // Granted once, a serial port or USB device is reused without the chooser (no click needed).
+    fakes.serial!.cancel = fakes.usb!.cancel = true;
+    for (const k of [webSerial, webUsb]) {
+      var again = await k.request({});
+      await again.open();
+      await again.close();
+    }
+    // Bluetooth always asks (a granted device need not be in range): cancelled, it says so.
+    fakes.bluetooth!.cancel = true;
+    await assert.rejects(webBluetooth.request({}), (e: any) => e.code === "ECANCELLED");
   } finally {
     Object.defineProperty(globalThis, "navigator", { value: had, configurable: true, writable: true });
     for (const b of boards) b.close();

@@ -145,8 +145,11 @@ export const webSerial = {
   title: "Web Serial",
   use: "STM32 boards (Pico, WiFi, Original) on desktop Chrome or Edge",
   unavailable: (): string | null => missing("serial", "Web Serial", "use Chrome or Edge on a desktop (on Android, WebUSB)"),
+  /** The one port this page was granted before (no chooser: reconnects and unattended runs
+   * need no click), else the chooser. */
   async request(_opts: { board?: string } = {}): Promise<Transport> {
     var serial = (navigator as any).serial as Serial;
-    return new WebSerialTransport({ port: await chooseSerialPort(serial) });
+    var granted = await serial.getPorts().catch(() => [] as SerialPort[]);
+    return new WebSerialTransport({ port: granted.length === 1 ? granted[0] : await chooseSerialPort(serial) });
   },
 };

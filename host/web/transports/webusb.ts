@@ -238,8 +238,11 @@ export const webUsb = {
   title: "WebUSB",
   use: "STM32 boards where no OS driver holds the port (Android; Linux with cdc_acm unbound)",
   unavailable: (): string | null => missing("usb", "WebUSB", "use Chrome or Edge; or Web Serial"),
+  /** The one Espruino this page was granted before (no chooser: reconnects and unattended
+   * runs need no click), else the chooser. */
   async request(_opts: { board?: string } = {}): Promise<Transport> {
     var usb = (navigator as any).usb as USB;
-    return new WebUsbTransport({ usb, device: await chooseUsbDevice(usb) });
+    var granted = (await usb.getDevices().catch(() => [] as USBDevice[])).filter((d) => ESPRUINO_USB_FILTERS.some((f) => d.vendorId === f.vendorId && d.productId === f.productId));
+    return new WebUsbTransport({ usb, device: granted.length === 1 ? granted[0] : await chooseUsbDevice(usb) });
   },
 };
