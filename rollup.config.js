@@ -1,7 +1,7 @@
 // Builds the firmware: one ES5 bundle, readable (dist/espdma.js) and minified (dist/espdma.min.js),
 // and, once firmware/agent/index.ts exists, the on-board test agent (dist/espdma-agent*.js).
 // TypeScript 5.9 is pinned because it is the last line that emits ES5 (TS 7 removed target ES5).
-import typescript from "@rollup/plugin-typescript";
+import tsEs5 from "./scripts/ts-es5.mjs";
 import terser from "@rollup/plugin-terser";
 import { existsSync } from "node:fs";
 
@@ -41,7 +41,7 @@ const register = (name) => `if(typeof module!=="undefined")module.exports=${name
 function bundle(input, base, name, head, footer) {
   return {
     input,
-    plugins: [typescript({ tsconfig: "./tsconfig.firmware.json", noEmitOnError: true })],
+    plugins: [tsEs5("./tsconfig.firmware.json")],
     output: [
       { file: `dist/${base}.js`, format: "iife", name, banner: head, footer, strict: false },
       { file: `dist/${base}.min.js`, format: "iife", name, footer, strict: false, plugins: [minify()] },

@@ -14,7 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "dist", "web");
 const BUNDLES = { driver: "dist/espdma.min.js", driverNrf52: "dist/espdma-nrf52.min.js", agent: "dist/espdma-agent.min.js" };
 
-const browserSwaps: Plugin = {
+export const browserSwaps: Plugin = {
   name: "espdma-browser",
   setup(b) {
     b.onResolve({ filter: /\/realm-node$/ }, (a) => ({ path: join(a.resolveDir, a.path.replace(/realm-node$/, "realm-browser.ts")) }));

@@ -20,8 +20,9 @@ import { fail, inval } from "../dmaengine/errors";
 import { MEM2MEM, MEM2DEV, COMPLETE } from "../dmaengine/provider";
 import { F4_REQUESTS, F1_REQUESTS } from "../../boards/compact";
 
-/** SxCR.PL / CCRx.PL values 0..3. */
-var PRIORITIES = ["low", "medium", "high", "very_high"];
+/** SxCR.PL / CCRx.PL values 0..3 (a string: split when used, an array would hold about ten
+ * variable blocks of the board's RAM from load on). */
+var PRIORITIES = "low,medium,high,very_high";
 
 /** Timer TIMn of a board (a boards/compact.ts row): [registers base, RCC enable register offset,
  * bit, kernel clock Hz]. TIM2-5 sit on APB1 at 0x40000000 + 0x400 * (n - 2), TIM1 on APB2
@@ -46,7 +47,6 @@ export function createStm(P: Platform, board: any[]): Provider {
   // One stream's flags, unshifted: RM0090 10.5.1 FEIF - DMEIF TEIF HTIF TCIF; RM0008 13.4.1
   // GIF TCIF HTIF TEIF. The flag-clear register is 8 (LIFCR/HIFCR) / 4 (IFCR) above the status.
   var TE = 8, TC = f4 ? 0x20 : 2, ALL = f4 ? 0x3d : 0xf, IFCR = f4 ? 8 : 4;
-  var FLAGS = (f4 ? "FEIF,,DMEIF,TEIF,HTIF,TCIF" : "GIF,TCIF,HTIF,TEIF").split(",");
   // DMA1; DMA2 is 0x400 above (RM0090 2.3, RM0008 3.3). RCC AHB1ENR DMA1EN bit 21 (RM0090
   // 6.3.10) / AHBENR DMA1EN bit 0 (RM0008 7.3.6); DMA2EN is the next bit.
   var DMA = f4 ? 0x40026000 : 0x40020000, ENR = f4 ? 0x40023830 : 0x40021014, ENBIT = f4 ? 21 : 0;
@@ -254,7 +254,7 @@ export function createStm(P: Platform, board: any[]): Provider {
     },
 
     config: function (c: any, cfg: SlaveConfig): void {
-      if (cfg.priority !== undefined && PRIORITIES.indexOf(cfg.priority) < 0) inval("priority: use " + PRIORITIES);
+      if (cfg.priority !== undefined && PRIORITIES.split(",").indexOf(cfg.priority) < 0) inval("priority: use " + PRIORITIES);
       c._cfg = cfg;
     },
 
@@ -301,7 +301,7 @@ export function createStm(P: Platform, board: any[]): Provider {
         addrs.push(segs[i].addr);
         total += k;
       }
-      var cr = (c._chsel << 25) | (PRIORITIES.indexOf(cfg.priority || "medium") << PL) | ((mw >> 1) << MSIZE) | ((pw >> 1) << PSIZE) | MINC |
+      var cr = (c._chsel << 25) | (PRIORITIES.split(",").indexOf(cfg.priority || "medium") << PL) | ((mw >> 1) << MSIZE) | ((pw >> 1) << PSIZE) | MINC |
         (mem ? PINC | M2M : 0) | (cyc ? CIRC : 0) | (req.dir === MEM2DEV ? M2P : 0);
       // Items per second, for the poll schedule: memory-to-memory at about 8 cycles an item, a
       // paced transfer at its timer's rate (0, unknown: the core backs off). n items paced at hz
@@ -403,7 +403,7 @@ export function createStm(P: Platform, board: any[]): Provider {
           if (!(cr & 1)) continue;
           f = rd(c._isr) >>> c._sh;
           // (bit 1 of an F4 stream's flags is reserved: it reads 0)
-          FLAGS.forEach(function (name, b) { if ((f >> b) & 1) fl += " " + name; });
+          (f4 ? "FEIF,,DMEIF,TEIF,HTIF,TCIF" : "GIF,TCIF,HTIF,TEIF").split(",").forEach(function (name, b) { if ((f >> b) & 1) fl += " " + name; });
           s += c.name + ": EN=1 DIR=" + (cr & M2M ? "M2M" : cr & M2P ? "M2P" : "P2M") + " CIRC=" + (cr & CIRC ? 1 : 0) + " NDTR=" + ndtr(c) +
             " PAR" + hex(rd(c._cr + 8)) + " M0AR" + hex(rd(c._cr + 12)) + " CR" + hex(cr) + " flags:" + (fl || " -") + "\n";
         }

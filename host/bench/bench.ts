@@ -64,8 +64,25 @@ export const SPECS: Spec[] = [
   { name: "real_pico_vars_storage_first_request", meaning: "real, Pico layout: blocks the first setup() + requestChannel() adds (from Storage)" },
   { name: "real_pico_vars_storage_memcpy", meaning: "real, Pico layout: blocks after one 64-byte memcpy and its callback (buffers apart)" },
   { name: "real_pico_vars_flashed_total", target: "<= 500", met: (v) => v <= 500, meaning: "real, Pico layout: from Storage, load + first requestChannel + one memcpy" },
+  { name: "real_pico_vars_text_first_request", meaning: "real, Pico layout: the first setup() + requestChannel() after loading as text" },
+  { name: "real_pico_vars_text_memcpy", meaning: "real, Pico layout: one 64-byte memcpy and its callback after loading as text (buffers apart)" },
   { name: "real_pico_vars_require_load", meaning: "real, Pico layout: blocks kept after require(\"espdma\") of the bundle saved as Storage file \"espdma\"" },
   { name: "real_pico_vars_require_first_request", meaning: "real, Pico layout: the first requestChannel() after require()" },
+  { name: "real_pico_vars_require_memcpy", meaning: "real, Pico layout: one 64-byte memcpy after require()" },
+  { name: "virtual_pico_vars_text_load", meaning: "the same figures on the virtual Pico (its own memory model): kept after loading as text (null: out of memory)" },
+  { name: "virtual_pico_vars_text_first_request", meaning: "virtual Pico: first requestChannel() after text" },
+  { name: "virtual_pico_vars_text_memcpy", meaning: "virtual Pico: one memcpy after text" },
+  { name: "virtual_pico_vars_storage_load", meaning: "virtual Pico: load from Storage" },
+  { name: "virtual_pico_vars_storage_first_request", meaning: "virtual Pico: first requestChannel() after Storage" },
+  { name: "virtual_pico_vars_storage_memcpy", meaning: "virtual Pico: one memcpy after Storage" },
+  { name: "virtual_pico_vars_flashed_total", target: "<= 500", met: (v) => v <= 500, meaning: "virtual Pico: from Storage, load + first requestChannel + one memcpy" },
+  { name: "virtual_pico_vars_require_load", meaning: "virtual Pico: require(\"espdma\") from Storage" },
+  { name: "virtual_pico_vars_require_first_request", meaning: "virtual Pico: first requestChannel() after require()" },
+  { name: "real_original_vars_flashed_total", meaning: "real interpreter ($ESPRUINO_ORIGINAL: 2,756 variables of 13 bytes): from Storage, load + first requestChannel + one memcpy" },
+  { name: "real_original_vars_free_after_flashed", meaning: "real, Original layout: blocks still free after that" },
+  { name: "real_original_vars_driver_agent_load", meaning: "real, Original layout: blocks kept by driver + test agent loaded from Storage, as espdma test loads them there" },
+  { name: "real_original_vars_free_after_agent", target: ">= 689", met: (v) => v >= 689, meaning: "real, Original layout: blocks free after the agent's memcpy scenario (DMA stand-in from Storage too); target: a quarter of the board spare" },
+  { name: "real_original_agent_ok", target: "= 1", met: (v) => v === 1, meaning: "real, Original layout: the agent reported that run done and ok (1) or not (0)" },
   { name: "real_cost_peek32_us", meaning: "real interpreter ($ESPRUINO, 64-bit Linux build): one bare peek32 call of the DMA stand-in, us (best of 7 rounds of 1000)" },
   { name: "real_cost_terminate_async_peek32", meaning: "real: terminateAsync() of an idle channel, in peek32 calls (same loop, same run)" },
   { name: "real_cost_synchronize_stopped_peek32", target: "<= 10", met: (v) => v <= 10, meaning: "real: synchronize() on a stopped stream, in peek32 calls (another channel in flight)" },
@@ -238,14 +255,30 @@ export async function runBench(o: Options, m: Metrics): Promise<Metrics> {
     return { espruino_vars_before_load: before, espruino_vars_after_load: after };
   });
 
-  var rm = ["real_pico_vars_text_load", "real_pico_vars_storage_load", "real_pico_vars_storage_first_request", "real_pico_vars_storage_memcpy", "real_pico_vars_flashed_total", "real_pico_vars_require_load", "real_pico_vars_require_first_request"];
-  if (!process.env.ESPRUINO_PICO) skipped(m, rm, "set ESPRUINO_PICO to an Espruino Linux build with the Pico's 5,100 variables (README: Benchmarks)");
-  else await measure(m, rm, "the real interpreter's memory run ($ESPRUINO_PICO)", async () => {
+  // The same memory figures on the real interpreter (prefix real_pico_) and the virtual Pico
+  // (virtual_pico_), from the same programs (test/real-interpreter/memory.ts).
+  var memKeys = (p: string) => ["text_load", "text_first_request", "text_memcpy", "storage_load", "storage_first_request", "storage_memcpy", "flashed_total", "require_load", "require_first_request", "require_memcpy"]
+    .map((k) => p + k).filter((k) => SPECS.some((s) => s.name === k));
+  var memFigures = async (bin: string | null, p: string): Promise<Metrics> => {
     if (code === null) throw new Error("no bundle");
-    var f = await (await import("./real")).realMemory(process.env.ESPRUINO_PICO as string, code);
-    var tot = f.storage_load === null || f.storage_first_request === null || f.storage_memcpy === null ? null : (f.storage_load as number) + (f.storage_first_request as number) + (f.storage_memcpy as number);
-    return { real_pico_vars_text_load: f.text_load, real_pico_vars_storage_load: f.storage_load, real_pico_vars_storage_first_request: f.storage_first_request, real_pico_vars_storage_memcpy: f.storage_memcpy,
-      real_pico_vars_flashed_total: tot, real_pico_vars_require_load: f.require_load, real_pico_vars_require_first_request: f.require_first_request };
+    var f = await (await import("./real")).realMemory(bin, code), r: Metrics = {};
+    f.flashed_total = f.storage_load === null || f.storage_first_request === null || f.storage_memcpy === null ? null : (f.storage_load as number) + (f.storage_first_request as number) + (f.storage_memcpy as number);
+    for (var k of memKeys(p)) r[k] = f[k.slice(p.length)] === undefined ? null : f[k.slice(p.length)];
+    return r;
+  };
+  var rm = memKeys("real_pico_vars_");
+  if (!process.env.ESPRUINO_PICO) skipped(m, rm, "set ESPRUINO_PICO to an Espruino Linux build with the Pico's 5,100 variables (README: Benchmarks)");
+  else await measure(m, rm, "the real interpreter's memory run ($ESPRUINO_PICO)", () => memFigures(process.env.ESPRUINO_PICO as string, "real_pico_vars_"));
+  await measure(m, memKeys("virtual_pico_vars_"), "the virtual Pico's memory run", () => memFigures(null, "virtual_pico_vars_"));
+  var ro = ["real_original_vars_flashed_total", "real_original_vars_free_after_flashed", "real_original_vars_driver_agent_load", "real_original_vars_free_after_agent", "real_original_agent_ok"];
+  if (!process.env.ESPRUINO_ORIGINAL) skipped(m, ro, "set ESPRUINO_ORIGINAL to an Espruino Linux build with the Original's 2,756 variables (README: Benchmarks)");
+  else await measure(m, ro, "the real interpreter's Original run ($ESPRUINO_ORIGINAL)", async () => {
+    if (code === null) throw new Error("no bundle");
+    var agent = join(ROOT, "dist", "espdma-agent.min.js");
+    if (!existsSync(agent)) throw new Error("no " + agent + ": run npm run build");
+    var f = await (await import("./real")).realOriginal(process.env.ESPRUINO_ORIGINAL as string, code, readFileSync(agent, "latin1"));
+    return { real_original_vars_flashed_total: f.flashed, real_original_vars_free_after_flashed: f.free_after_flashed, real_original_vars_driver_agent_load: f.agent_loaded,
+      real_original_vars_free_after_agent: f.free_after_agent, real_original_agent_ok: f.agent_ok };
   });
   var rc = ["real_cost_peek32_us", "real_cost_terminate_async_peek32", "real_cost_synchronize_stopped_peek32", "real_cost_poll_peek32"];
   if (!process.env.ESPRUINO) skipped(m, rc, "set ESPRUINO to an Espruino Linux build (README: Benchmarks)");

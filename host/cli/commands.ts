@@ -2,9 +2,10 @@
 // Each returns an exit code (0: success, 1: a test failed) or throws a CliError / LinkError
 // (main.ts prints its message and exits 2).
 import { writeFileSync, existsSync, readdirSync, openSync, closeSync, unlinkSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import cliProgress from "cli-progress";
 import { boards, findBoard } from "../../boards/index";
+import type { BoardDef } from "../../boards/types";
 import { openLink, LinkTarget, parseTcp } from "../link/open";
 import { LinkError } from "../link/transport";
 import { crc32 } from "../link/crc32";
@@ -201,11 +202,18 @@ export async function flashCommand(o: FlashOptions, io: Io = stdio): Promise<num
   var bar = io.tty ? new cliProgress.SingleBar({ format: " flashing {bar} {value}/{total} bytes", stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
   if (bar) bar.start(code.length, 0);
   try {
-    var r = await flash(t, code, { board: o.board, chunk: o.chunk, name: file, onProgress: (s) => { if (bar) bar.update(s); } });
+    // A port without --board: the board names itself (BOARD) before anything is written; an
+    // nRF52 board gets its own bundle, not the STM32 one.
+    var codeFor = !o.file && !fb ? (b: BoardDef | undefined) => {
+      if (!b || b.family !== "NRF52") return undefined;
+      file = DRIVER_NRF52;
+      return { code: readBundle(file, "the nRF52 bundle"), name: file };
+    } : undefined;
+    var r = await flash(t, code, { board: o.board, chunk: o.chunk, name: file, codeFor, onProgress: (s, total) => { if (bar) { bar.setTotal(total); bar.update(s); } } });
   } finally {
     if (bar) bar.stop();
   }
-  io.out("flashed " + r.bytes + " bytes to " + r.file + " in " + (r.ms / 1000).toFixed(1) + " s (CRC32 " + hex8(r.crc) + " verified); runs at boot from " + r.boot + ", before your saved code (" + USER_BOOT + ", not touched)");
+  io.out("flashed " + r.bytes + " bytes" + (file === DRIVER_NRF52 && !o.file ? " of " + relative(ROOT, file) : "") + " to " + r.file + " in " + (r.ms / 1000).toFixed(1) + " s (CRC32 " + hex8(r.crc) + " verified); runs at boot from " + r.boot + ", before your saved code (" + USER_BOOT + ", not touched)");
   return 0;
 }
 

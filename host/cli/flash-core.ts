@@ -3,6 +3,7 @@
 // (.bootcde, written by save() / the Web IDE / E.setBootCode, is never touched); see
 // espruino.com/Saving and jsfLoadBootCodeFromFlash in Espruino's src/jsflash.c.
 import { boards, findBoard } from "../../boards/index";
+import type { BoardDef } from "../../boards/types";
 import type { LinkTarget, OpenedLink } from "../link/open";
 import { LinkError } from "../link/transport";
 import { crc32 } from "../link/crc32";
@@ -122,6 +123,9 @@ export interface FlashOptions {
   onProgress?: (sent: number, total: number) => void;
   load?: boolean;
   name?: string;
+  /** The bundle for the board the port turns out to be (its BOARD): replaces `code` when it
+   * returns one (flash --port without --bundle: the nRF52 boards get their own bundle). */
+  codeFor?: (board: BoardDef | undefined) => { code: string; name: string } | undefined;
 }
 
 export async function flash(t: LinkTarget, code: string, opts: FlashOptions): Promise<FlashResult> {
@@ -157,6 +161,8 @@ export async function flash(t: LinkTarget, code: string, opts: FlashOptions): Pr
     var info: [string, number, string, boolean, string] = await cmd(flashSetup(), Math.min(2000, c.opts.timeoutMs), "preparing the flash", true,
       (v) => Array.isArray(v) && typeof v[0] === "string" && typeof v[1] === "number" && SLOTS.indexOf(v[2]) >= 0 && (v[4] === "" || BOOT_FILES.indexOf(v[4]) >= 0));
     var envBoard = info[0], free = info[1], slot = info[2], nativeCrc = info[3], boot = info[4];
+    var chosen = opts.codeFor && opts.codeFor(findBoard(envBoard));
+    if (chosen) { checkFlashable(chosen.code, chosen.name); code = chosen.code; }
     if (opts.board) {
       var want = findBoard(opts.board), have = findBoard(envBoard);
       if (!want) throw new CliError("Unknown board " + JSON.stringify(opts.board) + ": use one of " + boards.map((b) => b.name).join(", ") + ".");

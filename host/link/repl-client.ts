@@ -89,6 +89,8 @@ export class ReplClient extends Emitter {
     this.closedErr = said ? new LinkError(said[0].replace(/^espdma sim: busy: /, "The virtual board at ") , "EBUSY") :
       err instanceof LinkError ? err : new LinkError("The link to " + this.transport.description + " closed" + (err ? " (" + err.message + ")" : "") + ": was the board unplugged?", "ECLOSED");
     this.failAll(this.closedErr);
+    // Waits that are not the client's own (a scenario collecting events) end on this.
+    this.emit("lost", this.closedErr);
   }
 
   private failAll(e: LinkError): void {

@@ -244,14 +244,19 @@ export async function runProgram(link: OpenedLink, run: string, steps: any[], ti
   c.on("text", onText);
   c.on("reject", onReject);
   var timer: ReturnType<typeof setTimeout> | undefined;
-  var onReset: (() => void) | undefined;
+  var onReset: (() => void) | undefined, onLost: ((e: LinkError) => void) | undefined;
+  // The link going away (unplugged; a browser transport's own reason) is the error, at once;
+  // listened for before the program goes out, as its answer may come before sendLine returns.
+  var linkErr: LinkError | undefined;
+  var closed = new Promise<"closed">((r) => c.once("lost", (onLost = (e: LinkError) => { linkErr = e; r("closed"); })));
   try {
     c.mark();
     await c.sendLine("espdmaAgent.run(" + JSON.stringify({ run, steps, timeoutMs }) + ")");
     var budget = timeoutMs + slackMs + steps.length * 20;
     var timedOut = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), budget)));
     var reset = new Promise<"reset">((r) => c.once("reset", (onReset = () => r("reset"))));
-    var how = await Promise.race([finished.then(() => "ok" as const), timedOut, reset, incomplete, lost]);
+    var how = await Promise.race([finished.then(() => "ok" as const), timedOut, reset, incomplete, lost, closed]);
+    if (how === "closed") throw linkErr!;
     if (how === "incomplete" && col.complete()) how = "ok";
     if (how !== "ok" && how !== "reset" && how !== "timeout" && how !== "incomplete") throw new LinkError("The board lost the driver or the agent (" + how + "): was it reset? Run the command again.", "ELOST");
     if (how === "reset") throw new LinkError("The board reset while running scenario program " + run + ": it lost the driver. Check power and retry.", "ERESET");
@@ -265,6 +270,7 @@ export async function runProgram(link: OpenedLink, run: string, steps: any[], ti
     if (timer) clearTimeout(timer);
     if (grace) clearTimeout(grace);
     if (onReset) c.off("reset", onReset);
+    if (onLost) c.off("lost", onLost);
     c.off("frame", onFrame);
     c.off("text", onText);
     c.off("reject", onReject);

@@ -242,6 +242,24 @@ describe("espdma flash over serialport", () => {
   });
 });
 
+describe("flash --port without --board: the bundle for the board that answers", () => {
+  for (const [board, want] of [["puckjs", "dist/espdma-nrf52.min.js"], ["pico", "dist/espdma.min.js"]]) {
+    test(board + " gets " + want, async () => {
+      var m = mockBoard(board);
+      var files = (m.vb.runtime as any).flash.files as Map<string, Uint8Array>;
+      try {
+        var io = capture();
+        assert.equal(await flashCommand({ port: m.path, binding: MockBinding }, io), 0, io.errText.join("\n"));
+        var slot = /to (espdma\.[ab]) /.exec(io.outText.join("\n"))![1];
+        assert.equal(Buffer.from(files.get(slot)!).toString("latin1"), readCode(want));
+        assert.equal(/espdma-nrf52/.test(io.outText.join("\n")), board === "puckjs", io.outText.join("\n"));
+      } finally {
+        m.done();
+      }
+    });
+  }
+});
+
 describe("flash: the CRC as printed", () => {
   test("always 8 hex digits, leading zeros kept", async () => {
     var dir = mkdtempSync(join(tmpdir(), "espdma-"));

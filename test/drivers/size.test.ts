@@ -14,13 +14,14 @@
 // issue 12 about 500 B (FIFO-mode residue and periods, packing-safe resume, F1 GPIO widths).
 // Issue 14 trades bytes for RAM, which is what the board pays: +120 B for the board and request
 // tables as strings (-90 variable blocks at load on the Pico layout, code loaded from Storage
-// stays in flash) and the synchronize()/terminateAsync() fast paths (16,984 -> 17,106 B).
+// stays in flash) and the synchronize()/terminateAsync() fast paths (16,984 -> 17,106 B);
+// +10 B for the priority and flag names as strings (-21 blocks from load to first use).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { driversOnlyBytes, bundleBytes } from "./size";
 
-var BUDGET = 6300;
-var BUNDLE_CEILING = 17110;
+var BUDGET = 6310;
+var BUNDLE_CEILING = 17120;
 
 test("the whole bundle stays within " + BUNDLE_CEILING + " minified bytes", async () => {
   var n = await bundleBytes();

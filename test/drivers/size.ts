@@ -5,7 +5,8 @@
 // As a script it prints both (and with --show the drivers' minified code):
 //   node --import tsx test/drivers/size.ts [--show]
 import { rollup, Plugin } from "rollup";
-import typescript from "@rollup/plugin-typescript";
+// @ts-ignore: a plain .mjs module of the build
+import tsEs5 from "../../scripts/ts-es5.mjs";
 import { minify } from "terser";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -40,7 +41,7 @@ async function build(input: string, plugins: Plugin[], external?: RegExp[]): Pro
   var b = await rollup({
     input: input[0] === "\0" ? input : resolve(ROOT, input),
     external,
-    plugins: [...plugins, typescript({ tsconfig: resolve(ROOT, "tsconfig.firmware.json"), noEmitOnError: true, outputToFilesystem: false } as any)],
+    plugins: [...plugins, tsEs5(resolve(ROOT, "tsconfig.firmware.json")) as Plugin],
     onwarn() {},
   });
   var out = await b.generate({ format: external ? "esm" : "iife", name: "espdma", strict: false });

@@ -21,6 +21,17 @@ describe("crc32", () => {
     var s = "#ED|r1|3|{\"t\":\"cb\",\"x\":[1,2,3]}";
     assert.equal(agentHex8(agentCrc32(s)), crc32(s).toString(16).padStart(8, "0"));
   });
+
+  test("on Espruino the agent uses E.CRC32 (no 256-entry table in the board's RAM), unsigned", () => {
+    var g: any = globalThis, calls = 0, s = "#ED|r1|0|{\"t\":\"done\"}";
+    g.E = { CRC32: (x: string) => { calls++; return crc32(x) | 0; } };
+    try {
+      assert.equal(agentCrc32(s), crc32(s));
+      assert.equal(calls, 1);
+    } finally {
+      delete g.E;
+    }
+  });
 });
 
 describe("frames", () => {

@@ -9,17 +9,10 @@ import { readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runOnEspruino, runOnVirtual, Way } from "./run";
+import { AGENT_PROGRAM } from "./memory";
 
 var HERE = dirname(fileURLToPath(import.meta.url));
-var PROGRAM = {
-  run: "r1",
-  steps: [
-    { op: "alloc", buf: "src", len: 64 }, { op: "alloc", buf: "dst", len: 64 }, { op: "fill", buf: "src", pattern: "src" },
-    { op: "request", ch: "c", req: { request: "mem2mem" } }, { op: "memcpy", ch: "c", tx: "t", src: "src", dst: "dst", len: 64 },
-    { op: "submit", tx: "t" }, { op: "issue", ch: "c" }, { op: "waitCb", tx: "t" }, { op: "status", ch: "c", tx: "t" },
-    { op: "checkCopy", src: "src", dst: "dst" }, { op: "release", ch: "c" },
-  ],
-};
+var PROGRAM = AGENT_PROGRAM;
 
 function way(driver: string, agent: string): Way {
   // The stand-in after the bundles: on the Pico layout the driver's one 17 KB line peaks close

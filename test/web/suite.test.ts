@@ -53,4 +53,22 @@ describe("the scenario suite through the browser transports (fakes in Node)", ()
       }
     });
   }
+
+  test("WebUSB unplugged while a scenario's events come in: that scenario fails with the unplug message at once, and the run stops with it", { timeout: 120000 }, async () => {
+    var vb = createVirtualBoard({ board: "pico" });
+    var usb = new FakeUsb(), d = usb.add(new FakeUsbDevice({ bridge: replBridge(vb.repl) }));
+    var t = new WebUsbTransport({ usb: usb as unknown as USB });
+    var second = false, results: any[] = [];
+    t.onData((b) => { if (second && d.connected && String.fromCharCode.apply(null, Array.from(b)).indexOf("#ED|") >= 0) d.unplug(); });
+    var unplugged = /was disconnected: was the board unplugged\? Plug it in and connect again/;
+    try {
+      await assert.rejects(runScenarios({ target: { transport: t }, onStart: (_s, i) => { second = i === 1; }, onResult: (r) => results.push(r) }), (e: any) => unplugged.test(e.message));
+      assert.equal(results.length, 2);
+      assert.equal(results[0].passed, true);
+      // Not "the agent did not finish within ... ms": the scenario's wait ends with the link.
+      assert.match(results[1].error || "", unplugged);
+    } finally {
+      vb.close();
+    }
+  });
 });

@@ -58,6 +58,21 @@ describe("Web Serial transport", () => {
     vb.close(); busy.vb.close(); one.vb.close();
   });
 
+  test("unplug while a write is held off: the write fails at once", async () => {
+    var { vb, port, t } = setup({ inputBuffer: 128 });
+    await t.open();
+    try {
+      var w = t.write("\x10var s='" + "q".repeat(2000) + "';\n");
+      for (var i = 0; i < 100 && !port.stats.heldOut; i++) await new Promise((r) => setTimeout(r, 1));
+      assert.ok(port.stats.heldOut > 0);
+      port.disconnect();
+      await assert.rejects(w, (e: any) => e.code === "ECLOSED" && /unplugged/.test(e.message));
+    } finally {
+      await t.close();
+      vb.close();
+    }
+  });
+
   test("unplug mid-command: the command fails at once with a clear message", async () => {
     var { vb, port, t } = setup();
     await t.open();

@@ -105,6 +105,22 @@ describe("WebUSB CDC-ACM transport", () => {
     }
   });
 
+  test("unplug while an OUT transfer is held off: the write fails at once, nothing hangs", async () => {
+    var { vb, dev, t } = setup({ inputBuffer: 128 });
+    await t.open();
+    try {
+      var lines = "";
+      for (var i = 0; i < 20; i++) lines += "\x10var v" + i + "='" + "q".repeat(80) + "';\n";
+      var w = t.write(lines);
+      await until(() => dev.stats.heldOut > 0);
+      dev.unplug();
+      await assert.rejects(w, (e: any) => e.code === "ECLOSED" && /unplugged/.test(e.message));
+    } finally {
+      await t.close();
+      vb.close();
+    }
+  });
+
   test("idle hand-off: no read pending for 2 s moves the console off USB; coming back closes the link with a clear message", async () => {
     var clock = new ManualClock();
     var { vb, dev, t } = setup({ clock });
@@ -138,6 +154,29 @@ async function until(f: () => boolean): Promise<void> {
   for (var i = 0; i < 1000 && !f(); i++) await new Promise((r) => setTimeout(r, 1));
   assert.ok(f(), "timed out waiting");
 }
+
+test("idle hand-off while the host's USB stack stops polling (starveReads): the command in progress fails with the clear message", async () => {
+  var clock = new ManualClock();
+  var { vb, dev, t } = setup({ clock });
+  await t.open();
+  var c = new ReplClient(t, { timeoutMs: 60000 });
+  try {
+    await c.sync();
+    dev.starveReads(2500);
+    var answer = c.eval("'w'.repeat(100)");
+    answer.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 20));
+    clock.advance(1900);
+    assert.equal(dev.stats.handOffs, 0, "not before 2 s");
+    clock.advance(200);
+    assert.equal(dev.stats.handOffs, 1);
+    clock.advance(500);
+    await assert.rejects(answer, (e: any) => e.code === "ECONSOLE" && /<- Serial1/.test(e.message));
+  } finally {
+    await c.close();
+    vb.close();
+  }
+});
 
 function nullBridge(): BoardBridge {
   return { toBoard() {}, onOutput: () => () => {}, inputSpace: () => 256 };

@@ -7,7 +7,8 @@
 //   (the STM32 NAKs OUT until there is space), so a transferOut then does not complete;
 // - the idle console hand-off (targets/stm32/jshardware.c): a counter counts SysTicks (about
 //   200 ms on an 84 MHz F4: 2^24 cycles) since the host last asked for data; at 10
-//   (JSH_USB_MAX_INACTIVITY_TICKS) USB counts as disconnected, jshIdle moves the console to
+//   (JSH_USB_MAX_INACTIVITY_TICKS) USB counts as disconnected (here: 10 SysTicks of the
+//   clock's time, checked each SysTick, so a page whose timers run late still hands off), jshIdle moves the console to
 //   Serial1 and clears the USB transmit queue, and output for USB is dropped
 //   (src/jsdevices.c). Here "asking for data" is having a transferIn pending. When the host
 //   asks again, the console comes back and jsiSetConsoleDevice prints "<- Serial1" on USB
@@ -80,7 +81,10 @@ export class FakeUsbDevice {
   private outChain: Promise<unknown> = Promise.resolve();
   /** Console on USB (jshIsUSBSERIALConnected): not until the host first asks for data. */
   consoleOnUsb = false;
-  private idle = 0;
+  /** Last time the host had a read pending. */
+  private readAt = 0;
+  /** Test control: until then the host's pending reads count as not there (starveReads). */
+  private starvedUntil = -Infinity;
   private tick: unknown = null;
   private offOutput: () => void;
 
@@ -107,8 +111,14 @@ export class FakeUsbDevice {
     this.deliver();
   }
 
+  /** Is the host asking for data now? */
+  private reading(): boolean {
+    return this.ins.length > 0 && this.clock.now() >= this.starvedUntil;
+  }
+
   private deliver(): void {
-    while (this.ins.length && this.tx.length) {
+    if (this.reading()) this.readAt = this.clock.now();
+    while (this.reading() && this.tx.length) {
       var req = this.ins.shift()!;
       var n = Math.min(MAX_IN, this.tx.length);
       var packet = new Uint8Array(this.tx.splice(0, n));
@@ -125,26 +135,35 @@ export class FakeUsbDevice {
   private sysTick(): void {
     this.tick = null;
     if (!this.connected || !this.opened) return;
-    if (this.ins.length) this.idle = 0;
-    else if (this.idle < 255) this.idle++;
-    if (this.consoleOnUsb && this.idle >= (this.opts.idleTicks ?? 10)) {
+    var now = this.clock.now(), ms = this.opts.sysTickMs ?? 200;
+    if (this.reading()) this.readAt = now;
+    if (this.consoleOnUsb && now - this.readAt >= (this.opts.idleTicks ?? 10) * ms) {
       this.consoleOnUsb = false;
       this.stats.handOffs++;
       this.stats.droppedBytes += this.tx.length;
       this.tx = [];
     }
-    this.tick = this.clock.setTimeout(() => this.sysTick(), this.opts.sysTickMs ?? 200);
+    this.tick = this.clock.setTimeout(() => this.sysTick(), ms);
   }
 
   /** The host asks for data: the console comes back to USB, saying so (jshIdle runs often). */
   private hostReads(): void {
-    this.idle = 0;
+    if (!this.reading()) return;
+    this.readAt = this.clock.now();
     if (this.consoleOnUsb) return;
     this.consoleOnUsb = true;
     this.boardPrinted(latin1("<- Serial1\r\n"));
   }
 
   // ------------------------------------------------------------------ test controls
+
+  /** For `ms`, the board sees no read from the host even while transfers are pending, as
+   * when the host's USB stack stops polling (a page blocked or frozen): the hand-off follows
+   * after 2 s; then the reads count again, and the console comes back. */
+  starveReads(ms: number): void {
+    this.starvedUntil = this.clock.now() + ms;
+    this.clock.setTimeout(() => { this.hostReads(); this.deliver(); }, ms);
+  }
 
   /** Pull the plug: pending transfers fail, then navigator.usb fires 'disconnect'. */
   unplug(): void {
@@ -193,7 +212,7 @@ export class FakeUsbDevice {
     this.check(false);
     if (this.opened) return;
     this.opened = true;
-    this.idle = 255;
+    this.readAt = this.clock.now();
     this.tick = this.clock.setTimeout(() => this.sysTick(), this.opts.sysTickMs ?? 200);
   }
 

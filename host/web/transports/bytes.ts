@@ -1,29 +1,13 @@
 // What the three browser transports share: strings as the bytes Espruino sees (one byte per
-// character), listener lists, the name of a DOMException (the browser APIs' errors say what
+// character), on a plain ArrayBuffer as the browser APIs take them, the name of a DOMException (the browser APIs' errors say what
 // went wrong by name: NotFoundError, NetworkError...), and a bounded wait.
-import { LinkError } from "../../link/transport";
-import type { Transport } from "../../link/transport";
+import { LinkError, latin1Bytes } from "../../link/transport";
 
-/** What a Transport hands its listeners (Uint8Array; Buffer in Node's older interface). */
-export type Received = Parameters<Parameters<Transport["onData"]>[0]>[0];
+export { Listeners } from "../../link/transport";
 
 /** A copy the caller owns, on a plain ArrayBuffer (what the browser APIs take). */
 export function toBytes(data: Uint8Array | string): Uint8Array<ArrayBuffer> {
-  if (typeof data !== "string") return new Uint8Array(data);
-  var b = new Uint8Array(data.length);
-  for (var i = 0; i < data.length; i++) b[i] = data.charCodeAt(i) & 0xff;
-  return b;
-}
-
-export class Listeners<T extends (...a: any[]) => void> {
-  private fns: T[] = [];
-  add(fn: T): () => void {
-    this.fns.push(fn);
-    return () => { this.fns = this.fns.filter((f) => f !== fn); };
-  }
-  emit(...a: Parameters<T>): void {
-    for (const f of this.fns.slice()) f(...a);
-  }
+  return typeof data === "string" ? latin1Bytes(data) as Uint8Array<ArrayBuffer> : new Uint8Array(data);
 }
 
 export function errName(e: any): string {

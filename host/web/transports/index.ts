@@ -4,6 +4,9 @@
 // The page opens the Transport it gets (open()), speaks the REPL protocol over it
 // (host/link/repl-client.ts) and closes it when the user disconnects.
 import type { Transport } from "../../link/transport";
+import { webSerial } from "./web-serial";
+import { webUsb } from "./webusb";
+import { webBluetooth } from "./web-bluetooth";
 
 /** The browser transports the connect menu offers, in menu order; also the `?transport=`
  * names of the unattended URL (besides "virtual"). */
@@ -24,7 +27,11 @@ export interface BrowserTransportKind {
 
 /** Filled in by the transport modules (host/web/transports/*.ts), one line each:
  *   import { webSerial } from "./web-serial";   ...   webserial: webSerial, */
-export const transportKinds: Partial<Record<KindName, BrowserTransportKind>> = {};
+export const transportKinds: Partial<Record<KindName, BrowserTransportKind>> = {
+  webserial: webSerial,
+  webusb: webUsb,
+  webbluetooth: webBluetooth,
+};
 
 /** The menu's title of a kind that has no entry yet. */
 export const PLANNED_TITLES: Record<KindName, string> = { webserial: "Web Serial", webusb: "WebUSB", webbluetooth: "Web Bluetooth" };

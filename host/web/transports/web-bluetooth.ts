@@ -5,7 +5,7 @@
 // are the board's output; 'gattserverdisconnected' ends the link with a message.
 import { LinkError } from "../../link/transport";
 import type { Transport } from "../../link/transport";
-import { Listeners, Received, bounded, errName, errText, missing, toBytes } from "./bytes";
+import { Listeners, bounded, errName, errText, missing, toBytes } from "./bytes";
 import { ESPRUINO_BLE_FILTERS, NUS_CHUNK, NUS_RX, NUS_SERVICE, NUS_TX, chunks } from "./nus";
 
 export interface WebBluetoothOptions {
@@ -22,7 +22,7 @@ export interface WebBluetoothOptions {
 
 export class WebBluetoothTransport implements Transport {
   description = "Web Bluetooth";
-  private data = new Listeners<(b: Received) => void>();
+  private data = new Listeners<(b: Uint8Array) => void>();
   private closed = new Listeners<(err?: Error) => void>();
   private device: BluetoothDevice | null = null;
   private rx: BluetoothRemoteGATTCharacteristic | null = null;
@@ -31,7 +31,7 @@ export class WebBluetoothTransport implements Transport {
   private chain: Promise<unknown> = Promise.resolve();
   private onNotify = (ev: Event) => {
     var v = (ev.target as BluetoothRemoteGATTCharacteristic).value;
-    if (v && v.byteLength) this.data.emit(new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength)) as Received);
+    if (v && v.byteLength) this.data.emit(new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength)));
   };
   private onDisconnect = () => this.gone(new LinkError("The Bluetooth connection to " + this.description + " was lost: out of range, its battery flat, or it was reset? Bring it closer and connect again.", "ECLOSED"));
 
@@ -88,7 +88,7 @@ export class WebBluetoothTransport implements Transport {
     return bounded(run, ms, () => new LinkError("Writing to " + this.description + " stalled for " + ms + " ms: the board does not take data (busy in a loop, or the connection is failing). Reset it and connect again.", "EWRITE"));
   }
 
-  onData(fn: (b: Received) => void): () => void { return this.data.add(fn); }
+  onData(fn: (b: Uint8Array) => void): () => void { return this.data.add(fn); }
   onClose(fn: (err?: Error) => void): () => void { return this.closed.add(fn); }
 
   private gone(err?: LinkError): void {

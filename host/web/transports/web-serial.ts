@@ -5,7 +5,7 @@
 // someone reads), one writer, and the port's 'disconnect' event; each failure says what to do.
 import { LinkError } from "../../link/transport";
 import type { Transport } from "../../link/transport";
-import { Listeners, Received, bounded, errName, errText, hex4, missing, toBytes } from "./bytes";
+import { Listeners, bounded, errName, errText, hex4, missing, toBytes } from "./bytes";
 
 export const ESPRUINO_SERIAL_FILTERS: SerialPortFilter[] = [{ usbVendorId: 0x0483, usbProductId: 0x5740 }];
 
@@ -26,7 +26,7 @@ const RECOVERABLE = ["BreakError", "FramingError", "ParityError", "BufferOverrun
 
 export class WebSerialTransport implements Transport {
   description = "Web Serial";
-  private data = new Listeners<(b: Received) => void>();
+  private data = new Listeners<(b: Uint8Array) => void>();
   private closed = new Listeners<(err?: Error) => void>();
   private port: SerialPort | null = null;
   private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
@@ -76,7 +76,7 @@ export class WebSerialTransport implements Transport {
         for (;;) {
           var r = await reader.read();
           if (r.done) break;
-          if (r.value && r.value.length) this.data.emit(r.value as Received);
+          if (r.value && r.value.length) this.data.emit(r.value);
         }
       } catch (e) {
         if (!this.live) break;
@@ -99,7 +99,7 @@ export class WebSerialTransport implements Transport {
     return bounded(done, ms, () => new LinkError("Writing to " + this.description + " stalled for " + ms + " ms: the board does not take data (its input stays full: is it stuck in a loop?). Press its reset button, then connect again.", "EWRITE"));
   }
 
-  onData(fn: (b: Received) => void): () => void { return this.data.add(fn); }
+  onData(fn: (b: Uint8Array) => void): () => void { return this.data.add(fn); }
   onClose(fn: (err?: Error) => void): () => void { return this.closed.add(fn); }
 
   private gone(err?: LinkError): void {

@@ -13,7 +13,7 @@
 // of waiting for answers that went to Serial1.
 import { LinkError } from "../../link/transport";
 import type { Transport } from "../../link/transport";
-import { Listeners, Received, bounded, errName, errText, hex4, missing, toBytes } from "./bytes";
+import { Listeners, bounded, errName, errText, hex4, missing, toBytes } from "./bytes";
 import { CdcLayout, findCdcLayout, setupLine } from "./cdc-acm";
 
 /** STM32 Espruino boards (ST's VCP IDs). */
@@ -37,7 +37,7 @@ const CONSOLE_BACK = /<- (Serial\d|Bluetooth|Telnet|Terminal|SWDCON)\r?\n/;
 
 export class WebUsbTransport implements Transport {
   description = "WebUSB";
-  private data = new Listeners<(b: Received) => void>();
+  private data = new Listeners<(b: Uint8Array) => void>();
   private closed = new Listeners<(err?: Error) => void>();
   private device: USBDevice | null = null;
   private layout: CdcLayout | null = null;
@@ -145,7 +145,7 @@ export class WebUsbTransport implements Transport {
     var text = this.tail + latin1(b);
     var m = CONSOLE_BACK.exec(text);
     this.tail = (m ? text.slice(m.index + m[0].length) : text).slice(-24);
-    this.data.emit(b as Received);
+    this.data.emit(b);
     // Its first words after the device opens can be that line (nobody read before): fine.
     if (m && before + m.index > 0) {
       this.gone(new LinkError("The board moved its console off USB and dropped its output: " + this.description +
@@ -185,7 +185,7 @@ export class WebUsbTransport implements Transport {
 
   // ------------------------------------------------------------------ closing
 
-  onData(fn: (b: Received) => void): () => void { return this.data.add(fn); }
+  onData(fn: (b: Uint8Array) => void): () => void { return this.data.add(fn); }
   onClose(fn: (err?: Error) => void): () => void { return this.closed.add(fn); }
 
   /** The link is over (unplugged, failed): fail what waits, tell the listeners once. */
