@@ -150,6 +150,24 @@ describe("the page in headless Chromium", { skip }, () => {
     }
   });
 
+  test("as in a user's Chrome (no --expose-gc): the page says its memory is approximate, and the Pico's suite passes", { timeout: 120000 }, async () => {
+    var { chromium } = await import("playwright-core");
+    var plain = await chromium.launch({ executablePath: exe!, args: ["--no-sandbox"] });
+    try {
+      var page = await plain.newPage();
+      await page.goto(served.url + "?board=pico&transport=virtual&run=all");
+      await page.waitForFunction(() => (window as any).espdmaState === "done", null, { timeout: 100000 });
+      var got = await page.evaluate(() => (window as any).espdmaResults);
+      assert.match((await page.textContent("#gc-note")) || "", /--js-flags=--expose-gc/);
+      assert.equal(got.error, undefined);
+      assert.deepEqual(got.scenarios.filter((s: any) => !s.passed).map((s: any) => s.name), []);
+      assert.equal(got.passed, got.scenarios.length);
+      assert.ok(got.scenarios.length >= 20, got.scenarios.length + " scenarios");
+    } finally {
+      await plain.close();
+    }
+  });
+
   test("a URL that names no known board gets an error result, not a hang", async () => {
     var page = await browser.newPage();
     try {
