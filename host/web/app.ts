@@ -343,7 +343,7 @@ function buildMenu(): void {
     o2.textContent = (entry ? entry.title : PLANNED_TITLES[k]) + (why ? " (unavailable: " + why + ")" : "");
     o2.disabled = !!why;
     g2.appendChild(o2);
-    if (why) notes.push(PLANNED_TITLES[k] + ": " + why);
+    if (why) notes.push(PLANNED_TITLES[k] + ": " + why.replace(/\.+$/, ""));
   }
   sel.appendChild(g2);
   $("transport-notes").textContent = notes.length ? "Unavailable here: " + notes.join("; ") + "." : "";
