@@ -23,7 +23,8 @@ export function createEspruinoPlatform(): Platform {
     now: function () { return getTime() * 1000; },
     // Espruino prints an uncaught error as "Uncaught Error: <message>"; do the same so a throwing
     // callback looks like any other uncaught error on the console.
-    report: function (err) { console.log("Uncaught " + (err && err.code ? err.code + ": " + err.message : err)); },
+    // A DmaError's message starts with its code ("EINVAL: ..."): printed once.
+    report: function (err) { console.log("Uncaught " + (err && err.code ? err.message : err)); },
     warn: function (msg) { console.log("WARNING: " + msg); },
     // Espruino always has process.env.BOARD ("PICO_R1_3", "ESPRUINOBOARD", ...).
     boardName: function () { return String(process.env.BOARD || ""); },

@@ -328,7 +328,7 @@ export async function simCommand(o: { board?: string; tcp?: string; seed?: strin
 export async function webCommand(o: { port?: number; host?: string }, io: Io = stdio): Promise<ServedPage> {
   ensureBuilt((s) => io.err(s));
   var script = join(ROOT, "scripts", "build-web.ts");
-  if (existsSync(script)) {
+  if (existsSync(script) && webStale()) {
     // The sources are here (and tsx runs them): serve what they build now.
     try {
       var m: any = await import(pathToFileURL(script).href);
@@ -339,7 +339,22 @@ export async function webCommand(o: { port?: number; host?: string }, io: Io = s
     }
   }
   var s = await servePage({ port: o.port, host: o.host });
-  io.out("espdma web: serving " + WEB_DIR + " at " + s.url + " (Ctrl-C stops)");
-  io.out("  unattended: " + s.url + "?board=pico&transport=virtual&run=all");
+  io.out("espdma web: serving " + WEB_DIR + " at " + s.url + " (Ctrl-C stops)\n  unattended: " + s.url + "?board=pico&transport=virtual&run=all");
   return s;
+}
+
+/** dist/web/app.js is missing or older than what it is built from (host, boards, the firmware
+ * bundles, the build script). */
+function webStale(): boolean {
+  var app = join(WEB_DIR, "app.js");
+  if (!existsSync(app)) return true;
+  var built = statSync(app).mtimeMs, newer = false;
+  var visit = (p: string): void => {
+    if (newer || !existsSync(p)) return;
+    var st = statSync(p);
+    if (st.isDirectory()) { for (const n of readdirSync(p)) visit(join(p, n)); return; }
+    if (/\.(ts|html|css|js)$/.test(p) && st.mtimeMs > built) newer = true;
+  };
+  for (const d of ["host", "boards", join("scripts", "build-web.ts"), join("dist", "espdma.min.js"), join("dist", "espdma-nrf52.min.js"), join("dist", "espdma-agent.min.js")]) visit(join(ROOT, d));
+  return newer;
 }

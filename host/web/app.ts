@@ -28,7 +28,7 @@ declare global {
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 /** What the connect menu picked: an in-page virtual board, or a browser transport. */
-type Choice = { kind: "virtual"; board: string } | { kind: KindName };
+type Choice = { kind: "virtual"; board: string } | { kind: KindName; board?: string };
 
 /** The boards with a virtual model (all of boards/: the STM32 ones and the nRF52 ones). */
 const VIRTUAL_BOARDS = boards.map((b) => b.name);
@@ -90,7 +90,7 @@ async function connect(choice: Choice): Promise<Connection> {
   } else {
     var why = unavailable(choice.kind);
     if (why) throw new Error(PLANNED_TITLES[choice.kind] + " cannot be used: " + why);
-    var tr = await transportKinds[choice.kind]!.request({});
+    var tr = await transportKinds[choice.kind]!.request({ board: choice.board });
     await tr.open();
     var client = new ReplClient(tr);
     link = { client, transport: tr, close: () => client.close() };
@@ -125,11 +125,15 @@ async function disconnect(): Promise<void> {
 // ------------------------------------------------------------------ terminal
 
 /** Protocol lines of the host's own commands (eval answers, sync probes): not shown. */
-const PROTOCOL = /<#\d+#[\s\S]*?#\d+#>|<ESPDMA_SYNC_\d+>|[\x10\x11\x13]|\x1b\[J/g;
+const PROTOCOL = /<#\w+#[\s\S]*?#\w+#>|<ESPDMA_SYNC_\d+>|[\x10\x11\x13]|\x1b\[J/g;
+/** While flash runs, its commands' echo and prompts stay out of the terminal. */
+let muted = false;
 let termText = "";
 
 function termWrite(s: string): void {
-  termText = (termText + s).replace(PROTOCOL, "").replace(/\r\n/g, "\n").replace(/\r/g, "");
+  if (muted) return;
+  // The prompts the host's own (unechoed) commands leave: one is enough.
+  termText = (termText + s).replace(PROTOCOL, "").replace(/\r\n/g, "\n").replace(/\r/g, "").replace(/(^|\n)>(?=\n>)/g, "$1").replace(/\n\n>(?=\n|$)/g, "\n>");
   if (termText.length > 100000) termText = termText.slice(-80000);
   var t = $("term");
   t.textContent = termText;
@@ -250,6 +254,9 @@ async function runAll(choice: Choice, names?: string[]): Promise<any> {
       var c = conn && conn.choice.kind === choice.kind ? conn : await connect(choice);
       target = { port: c.link.transport.description };
       open = borrowLink(c);
+      // The agent's event lines and the uploads' prompts are the run's, not the terminal's.
+      termWrite("\n[running the scenario suite on " + target.port + "]\n");
+      muted = true;
     }
     var report: RunReport = await runSuite({
       target, open, code: pageCode, seed: 1, names,
@@ -268,6 +275,7 @@ async function runAll(choice: Choice, names?: string[]): Promise<any> {
     out = jsonError(boardName, done, e && e.message ? e.message : String(e));
     status("suite-status", "could not run: " + (e && e.message ? e.message : String(e)));
   } finally {
+    if (muted) { muted = false; termWrite("[" + $("suite-status").textContent + "]\n"); }
     busy = false;
     refreshButtons();
   }
@@ -288,6 +296,8 @@ async function flashDriver(): Promise<void> {
   busy = true;
   refreshButtons();
   stopDmaLive();
+  termWrite("\n[flashing " + file.name + "]\n");
+  muted = true;
   try {
     status("flash-status", "flashing " + file.name + " (" + code.length + " bytes)...");
     var r = await flash({ virtual: c.board ? c.board.name : undefined }, code, {
@@ -298,6 +308,8 @@ async function flashDriver(): Promise<void> {
   } catch (e: any) {
     status("flash-status", "flash failed: " + (e && e.message ? e.message : String(e)));
   } finally {
+    muted = false;
+    termWrite("[" + $("flash-status").textContent + "]\n>");
     busy = false;
     refreshButtons();
   }
@@ -386,7 +398,7 @@ function init(): void {
     choice = { kind: "virtual", board };
     sel.value = "virtual:" + board;
   } else if ((KINDS as readonly string[]).indexOf(tr) >= 0) {
-    choice = { kind: tr as KindName };
+    choice = { kind: tr as KindName, board: q.get("board") || undefined };
     sel.value = tr;
   } else {
     return urlError(board, "unknown transport " + JSON.stringify(tr) + " in the URL: use virtual, " + KINDS.join(", "));

@@ -2,6 +2,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { createEspruinoPlatform } from "../../firmware/platform/espruino";
+import { dmaError } from "../../firmware/dmaengine/errors";
 
 describe("espruino platform", () => {
   test("refuses to build without Espruino globals (duktape, mujs, Node)", () => {
@@ -27,7 +28,7 @@ describe("espruino platform", () => {
       assert.equal(p.boardName(), "PICO");
       var err: any = new Error("cb broke");
       p.report(err);
-      p.report({ code: "EINVAL", message: "bad" });
+      p.report(dmaError("EINVAL", "bad"));
       p.warn("careful");
       // As Espruino prints an uncaught Error ("Uncaught Error: cb broke"); DmaErrors with their code.
       assert.deepEqual(printed, ["Uncaught Error: cb broke", "Uncaught EINVAL: bad", "WARNING: careful"]);

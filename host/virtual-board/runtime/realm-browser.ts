@@ -1,8 +1,11 @@
 // The page's realm: a hidden same-origin iframe (about:blank), whose window is a global
 // environment of its own, with the iframe's own eval to run code in it. What it cannot do,
 // compared with node:vm (realm-node.ts), and what follows:
-// - no timeout: a loop that never returns freezes the tab (the CLI stops one after 20 s).
-//   Board code that polls registers, getTime() or runs on timers is unaffected;
+// - no timeout: the runtime's own watchdog (runtime.ts, armWatchdog) stops code that polls
+//   registers or getTime() after 20 s with "Execution Interrupted", as node:vm's timeout
+//   does; a loop that touches nothing at all freezes the tab;
+// - a WeakRef's target lives until the page's task ends: the REPL runs each timer callback
+//   in a task of its own (repl.ts, pump), so what one callback dropped can go in the next;
 // - no SIGINT: Ctrl-C reaches running code only at its next peek/poke/getTime (as on the
 //   in-process board in Node);
 // - no job queue of its own: promise jobs run when the page's current task ends, not after

@@ -140,6 +140,13 @@ export class Runtime {
     this.flash = opts.flash ?? new FlashFiles(Math.min(opts.mcu.board.flash.size / 4, 128 * 1024));
     this.loop.onError = (e, timer) => this.reportTimerError(e, timer);
     this.loop.isInterrupt = (e) => e === INTERRUPT || isTimeout(e);
+    if (!this.realms.limits.timeout) {
+      // No timeout in this realm (the page): the watchdog covers timer callbacks too.
+      this.loop.invoke = (fn, args) => {
+        this.armWatchdog();
+        try { fn.apply(undefined, args); } finally { this.watchdogAt = Infinity; }
+      };
+    }
     this.loop.afterCallback = () => { this.interruptFlag = false; this.dropIifes(); this.checkRejections(); this.reportErrorFlags(); };
     this.createContext();
   }
@@ -180,6 +187,7 @@ export class Runtime {
       this.collect();
     }
     try {
+      this.armWatchdog();
       var value = this.busy(() => this.loop.runCode(() => this.realm.run(rw.code, name, { timeoutMs: this.timeoutMs, breakOnSigint: this.sigintBreak })));
       if (held) this.mcu.heap.free(held);
       this.checkRejections();
@@ -190,6 +198,7 @@ export class Runtime {
       return { ok: false, error: e, interrupted: e === INTERRUPT || isTimeout(e), text };
     } finally {
       if (held && held.live) this.mcu.heap.free(held);
+      this.watchdogAt = Infinity;
       this.dropIifes();
       this.interruptFlag = false;
     }
@@ -505,6 +514,32 @@ export class Runtime {
     return new E(msg);
   }
 
+  // ------------------------------------------------------------------ watchdog without vm timeout
+
+  /** Cycle at which running code next looks at the wall clock (Infinity: no watchdog: Node's
+   * realm times out by itself). A realm that cannot time out (the page's) gets this one: code
+   * that polls peek/poke/getTime is stopped after timeoutMs as node:vm would stop it, with
+   * "Execution Interrupted"; a loop that touches nothing still cannot be stopped there. */
+  private watchdogAt = Infinity;
+  private watchdogUntil = 0;
+  private watchCalls = 0;
+  private static readonly WATCH_CYCLES = 1 << 20;
+
+  private armWatchdog(): void {
+    if (this.realms.limits.timeout) return;
+    this.watchdogUntil = Date.now() + this.timeoutMs;
+    this.watchdogAt = this.mcu.cycles + Runtime.WATCH_CYCLES;
+  }
+
+  private watchdog(): void {
+    if (Date.now() <= this.watchdogUntil) { this.watchdogAt = this.mcu.cycles + Runtime.WATCH_CYCLES; return; }
+    this.watchdogAt = Infinity;
+    // What node:vm throws at its timeout: reported the same way ("Execution Interrupted").
+    var e: any = new Error("Script execution timed out after " + this.timeoutMs + "ms");
+    e.code = "ERR_SCRIPT_EXECUTION_TIMEOUT";
+    throw e;
+  }
+
   /** A flag another thread raises on Ctrl-C (the TCP worker): polled with the others. */
   setInterruptSource(flag: Int32Array): void {
     this.shared = flag;
@@ -531,6 +566,8 @@ export class Runtime {
   }
 
   private check(): void {
+    // Cycles pass with bus accesses; getTime() costs none, so calls are counted too.
+    if (this.mcu.cycles >= this.watchdogAt || (this.watchdogAt !== Infinity && (++this.watchCalls & 4095) === 0)) this.watchdog();
     var raised = this.shared !== null && Atomics.load(this.shared, 0) !== 0;
     if (this.interruptFlag || raised || this.mcu.cycles >= this.interruptAtCycle) {
       if (raised) Atomics.store(this.shared!, 0, 0);
@@ -657,7 +694,7 @@ export class Runtime {
 
     // Hot path (the driver polls registers through these): no closures, one check.
     g.peek32 = function (addr: number, count?: number) {
-      if (self.interruptFlag || mcu.cycles >= self.interruptAtCycle || (self.shared !== null && self.shared[0] !== 0)) self.check();
+      if (self.interruptFlag || mcu.cycles >= self.interruptAtCycle || mcu.cycles >= self.watchdogAt || (self.shared !== null && self.shared[0] !== 0)) self.check();
       try {
         if (count === undefined) return mcu.read32(addr >>> 0);
         var out = new g.Uint32Array(count);
@@ -666,7 +703,7 @@ export class Runtime {
       } catch (e) { throw self.busError(e); }
     };
     g.poke32 = function (addr: number, value: any) {
-      if (self.interruptFlag || mcu.cycles >= self.interruptAtCycle || (self.shared !== null && self.shared[0] !== 0)) self.check();
+      if (self.interruptFlag || mcu.cycles >= self.interruptAtCycle || mcu.cycles >= self.watchdogAt || (self.shared !== null && self.shared[0] !== 0)) self.check();
       try {
         if (value !== null && typeof value === "object") {
           for (var k = 0; k < value.length; k++) mcu.write32((addr + 4 * k) >>> 0, value[k] >>> 0);
