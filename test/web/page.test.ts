@@ -15,17 +15,14 @@ import { servePage, WEB_DIR, ServedPage } from "../../host/cli/web";
 import { runScenarios } from "../../host/scenarios/node-runner";
 import { jsonReport } from "../../host/scenarios/report-json";
 import { ROOT } from "../../host/scenarios/bundle";
+import { chromiumPath, NO_CHROMIUM } from "../helpers/chromium";
 
 /** The four STM32 boards, and one nRF52 board (the in-page board models those too). */
 const BOARDS = ["pico", "wifi", "original", "f4discovery", "puckjs"];
 
-export function chromiumPath(): string | null {
-  for (const p of [process.env.CHROMIUM, process.env.CHROME, "/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (p && existsSync(p)) return p;
-  return null;
-}
 
 const exe = chromiumPath();
-const skip = exe ? false : "no Chromium on this machine: install it (apt-get install chromium) or set CHROMIUM=/path/to/chrome to run the browser tests";
+const skip = exe ? false : NO_CHROMIUM;
 
 /** What must match between the page and Node (times differ). */
 function shape(r: any): any {

@@ -21,14 +21,11 @@ import { installFakeDevices } from "../../host/web/fakes/install";
 import type { InjectConfig } from "../../host/web/fakes/inject";
 import { transportKinds, KindName } from "../../host/web/transports/index";
 import { fakesScript } from "./fakes-build";
+import { chromiumPath, NO_CHROMIUM } from "../helpers/chromium";
 
-function chromiumPath(): string | null {
-  for (const p of [process.env.CHROMIUM, process.env.CHROME, "/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (p && existsSync(p)) return p;
-  return null;
-}
 
 const exe = chromiumPath();
-const skip = exe ? false : "no Chromium on this machine: install it (apt-get install chromium) or set CHROMIUM=/path/to/chrome to run the browser tests";
+const skip = exe ? false : NO_CHROMIUM;
 
 const RUNS: { kind: KindName; board: string; config: InjectConfig }[] = [
   { kind: "webserial", board: "pico", config: { boards: { serial: "pico" } } },
