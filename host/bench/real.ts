@@ -27,6 +27,7 @@ export async function realMemory(bin: string | null, bundle: string): Promise<{ 
     }
     var key = w.name === "as text" ? "text" : w.name === "from Storage" ? "storage" : "require";
     r[key + "_load"] = f ? f.loaded - f.before : null;
+    if (key === "text") r.text_peak = f && f.peak !== undefined ? f.peak - f.before : null;
     r[key + "_first_request"] = f ? f.requested - f.ready : null;
     r[key + "_memcpy"] = f && f.copied !== undefined ? f.copied - f.bufs : null;
   }
