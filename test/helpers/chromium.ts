@@ -8,3 +8,12 @@ export function chromiumPath(): string | null {
 }
 
 export const NO_CHROMIUM = "no Chromium on this machine: install it (apt-get install chromium) or set CHROMIUM=/path/to/chrome to run the browser tests";
+
+/** What must match between a run in the page and the same run in Node (times differ). */
+export function comparableResults(r: any): any {
+  return {
+    board: r.board,
+    scenarios: r.scenarios.map((s: any) => ({ name: s.name, passed: s.passed, error: s.error, invariants: s.invariants.map((c: any) => [c.id, c.name, c.passed]) })),
+    passed: r.passed, failed: r.failed, notApplicable: r.notApplicable,
+  };
+}

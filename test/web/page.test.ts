@@ -15,7 +15,7 @@ import { servePage, WEB_DIR, ServedPage } from "../../host/cli/web";
 import { runScenarios } from "../../host/scenarios/node-runner";
 import { jsonReport } from "../../host/scenarios/report-json";
 import { ROOT } from "../../host/scenarios/bundle";
-import { chromiumPath, NO_CHROMIUM } from "../helpers/chromium";
+import { chromiumPath, NO_CHROMIUM, comparableResults as shape } from "../helpers/chromium";
 
 /** The four STM32 boards, and one nRF52 board (the in-page board models those too). */
 const BOARDS = ["pico", "wifi", "original", "f4discovery", "puckjs"];
@@ -23,15 +23,6 @@ const BOARDS = ["pico", "wifi", "original", "f4discovery", "puckjs"];
 
 const exe = chromiumPath();
 const skip = exe ? false : NO_CHROMIUM;
-
-/** What must match between the page and Node (times differ). */
-function shape(r: any): any {
-  return {
-    board: r.board,
-    scenarios: r.scenarios.map((s: any) => ({ name: s.name, passed: s.passed, error: s.error, invariants: s.invariants.map((c: any) => [c.id, c.name, c.passed]) })),
-    passed: r.passed, failed: r.failed, notApplicable: r.notApplicable,
-  };
-}
 
 describe("the page in headless Chromium", { skip }, () => {
   var served: ServedPage, browser: any;

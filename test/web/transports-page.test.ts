@@ -21,7 +21,7 @@ import { installFakeDevices } from "../../host/web/fakes/install";
 import type { InjectConfig } from "../../host/web/fakes/inject";
 import { transportKinds, KindName } from "../../host/web/transports/index";
 import { fakesScript } from "./fakes-build";
-import { chromiumPath, NO_CHROMIUM } from "../helpers/chromium";
+import { chromiumPath, NO_CHROMIUM, comparableResults as shape } from "../helpers/chromium";
 
 
 const exe = chromiumPath();
@@ -50,14 +50,6 @@ async function nodeRun(kind: KindName, board: string, config: InjectConfig): Pro
   }
 }
 
-/** What must match between the page and Node (times differ). */
-function shape(r: any): any {
-  return {
-    board: r.board,
-    scenarios: r.scenarios.map((s: any) => ({ name: s.name, passed: s.passed, error: s.error, invariants: s.invariants.map((c: any) => [c.id, c.name, c.passed]) })),
-    passed: r.passed, failed: r.failed, notApplicable: r.notApplicable,
-  };
-}
 
 describe("the page's browser transports against fake devices, in headless Chromium", { skip }, () => {
   var served: ServedPage, browser: any, script: string;
