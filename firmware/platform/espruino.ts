@@ -40,8 +40,11 @@ export function createEspruinoPlatform(): Platform {
  * aborts the whole command (not catchable), so the room is checked first. */
 function flatAlloc(n: number): any {
   for (var s = n + 3; ; s = 64) {
-    var m = (process as any).memory(), free = m.free * m.blocksize;
+    // memory(false) skips the garbage collection (2v29 src/jswrap_process.c): Espruino frees by
+    // reference count, so a GC (of the whole variable table) only helps when room is short.
+    var m = (process as any).memory(false), free = m.free * m.blocksize;
     // The data, plus a header block and one block of slack for the ArrayBuffer and the view.
+    if (s + 3 * m.blocksize > free) free = (m = (process as any).memory()).free * m.blocksize;
     if (s + 3 * m.blocksize > free) fail("ENOMEM", "alloc(" + n + "): only " + free + " bytes free (" + m.free + " blocks of " + m.blocksize + "): free memory or ask less");
     var b = new Uint8Array(s), a = E.getAddressOf(b, true);
     if (a) return b.subarray(a = (4 - (a & 3)) & 3, a + n);

@@ -19,6 +19,9 @@ export interface LinkTarget {
   binding?: any;
   /** Use this virtual board instead of creating one. */
   board?: VirtualBoard;
+  /** Storage files a virtual board created for the target starts with (runSuite: the
+   * driver and agent the first scenario wrote, as a real board keeps them across resets). */
+  storage?: Record<string, Uint8Array>;
   /** A transport made elsewhere (the browser's Web Serial, WebUSB, Web Bluetooth): a real board. */
   transport?: Transport;
   client?: ReplClientOptions;
@@ -55,7 +58,7 @@ export async function openLink(t: LinkTarget): Promise<OpenedLink> {
     if (!vb) {
       var name = t.virtual ?? "pico";
       if (!findBoard(name)) throw new LinkError("Unknown board " + JSON.stringify(name) + ": use one of pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q, banglejs2 (see `espdma boards`).", "EBOARD");
-      vb = createVirtualBoard({ board: name, seed: t.seed, schedule: t.schedule });
+      vb = createVirtualBoard({ board: name, seed: t.seed, schedule: t.schedule, storage: t.storage });
     }
     var board = vb;
     transport = new StreamTransport("virtual " + board.board.name, () => board.stream());

@@ -24,6 +24,8 @@ export interface VirtualBoardOptions {
   repl?: ReplOptions;
   /** Keep flash files (Storage) from an earlier board. */
   flash?: FlashFiles;
+  /** Files its flash already holds at power-on, by name (a board that kept its Storage). */
+  storage?: Record<string, Uint8Array>;
   /** Firmware bundle source to load at power-on (as if uploaded): require("espdma") works. */
   bundle?: string;
   /** Called with everything the board prints (also available through repl.onOutput). */
@@ -68,6 +70,7 @@ export function createCoreBoard(opts: VirtualBoardOptions): CoreBoard {
   var repl: Repl | undefined;
   var runtime = new Runtime({ mcu, loop, flash: opts.flash, realms: opts.realms, write: (t) => { if (repl) repl.print(t); } });
   repl = new Repl(runtime, opts.repl);
+  if (opts.storage) for (const name of Object.keys(opts.storage)) runtime.flash.files.set(name, opts.storage[name].slice());
   if (opts.onOutput) repl.onOutput((b) => opts.onOutput!(latin1Text(b)));
   runtime.boot();
   if (opts.bundle !== undefined) {

@@ -39,7 +39,7 @@ export async function openVirtualLink(t: LinkTarget, given?: CoreBoard): Promise
   if (!vb) {
     var name = t.virtual ?? "pico";
     if (!findBoard(name)) throw new LinkError("Unknown board " + JSON.stringify(name) + ": use one of pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q, banglejs2.", "EBOARD");
-    vb = createCoreBoard({ board: name, seed: t.seed, schedule: t.schedule });
+    vb = createCoreBoard({ board: name, seed: t.seed, schedule: t.schedule, storage: t.storage });
   }
   var board = vb;
   var transport = new ReplTransport("virtual " + board.board.name, board.repl);

@@ -473,11 +473,12 @@ export class Runtime {
     var total = this.board.espruino.vars;
     var usage = Math.min(total, BASE_VARS + Math.ceil(this.mcu.heap.used() / bs));
     var f = this.board.flash, ram = this.board.ram[0];
-    return {
-      free: total - usage, usage, total, history: 0, gc: freed, gctime: 0, blocksize: bs,
-      stackEndAddress: ram.base + ram.size - 0x1000,
-      flash_start: f.base, flash_binary_end: f.base + Math.floor(f.size / 2), flash_code_start: f.base + f.size - this.flash.capacity, flash_length: f.size,
-    };
+    var m: Record<string, number> = { free: total - usage, usage, total, history: 0 };
+    if (gc) { m.gc = freed; m.gctime = 0; }
+    m.blocksize = bs;
+    m.stackEndAddress = ram.base + ram.size - 0x1000;
+    m.flash_start = f.base; m.flash_binary_end = f.base + Math.floor(f.size / 2); m.flash_code_start = f.base + f.size - this.flash.capacity; m.flash_length = f.size;
+    return m;
   }
 
   /** The text of a command is held while it runs (Espruino keeps the uploaded line until it
@@ -793,7 +794,9 @@ export class Runtime {
       set: function (v: unknown) { Object.defineProperty(g.process, "env", { value: v, writable: true, enumerable: true, configurable: true }); },
     });
     g.process.version = this.board.espruino.version;
-    g.process.memory = function (gc?: boolean) { return toSandbox(ctx, self.memory(gc !== false)); };
+    // undefined or true collects first; anything false does not, and the result then has no gc or
+    // gctime (jswrap_process_memory, 2v29 src/jswrap_process.c).
+    g.process.memory = function (gc?: unknown) { return toSandbox(ctx, self.memory(gc === undefined || !!gc)); };
 
     var E: any = realm.run("({})", "E");
     E.getAddressOf = function (x: any, flat?: boolean) {
