@@ -37,17 +37,21 @@ export function createEspruinoPlatform(): Platform {
  * 2v29: on the Pico layout 9..17 bytes are chained blocks, E.getAddressOf 0; on 64-bit Linux
  * 21..41), and a flat block need not start 4-byte aligned. So: n + 3 bytes, or 64 when that is
  * not flat, and an n-byte view at the first aligned byte. Running out of memory on Espruino
- * aborts the whole command (not catchable), so the room is checked first. */
+ * aborts the whole command (not catchable), so the room is checked first: with
+ * process.memory(false), which skips the garbage collection (2v29 src/jswrap_process.c;
+ * Espruino frees by reference count, so only cycles wait for one), then, when room looks
+ * short or no flat block came, once more after a collection before giving up. */
 function flatAlloc(n: number): any {
-  for (var s = n + 3; ; s = 64) {
-    // memory(false) skips the garbage collection (2v29 src/jswrap_process.c): Espruino frees by
-    // reference count, so a GC (of the whole variable table) only helps when room is short.
-    var m = (process as any).memory(false), free = m.free * m.blocksize;
+  for (var s = n + 3, gc = false; ; gc = true) {
+    var m = (process as any).memory(gc), free = m.free * m.blocksize;
     // The data, plus a header block and one block of slack for the ArrayBuffer and the view.
-    if (s + 3 * m.blocksize > free) free = (m = (process as any).memory()).free * m.blocksize;
-    if (s + 3 * m.blocksize > free) fail("ENOMEM", "alloc(" + n + "): only " + free + " bytes free (" + m.free + " blocks of " + m.blocksize + "): free memory or ask less");
-    var b = new Uint8Array(s), a = E.getAddressOf(b, true);
-    if (a) return b.subarray(a = (4 - (a & 3)) & 3, a + n);
-    if (s >= 64) fail("ENOMEM", "alloc(" + n + "): no flat block in " + free + " bytes free (fragmented): alloc DMA buffers early");
+    var room = s + 3 * m.blocksize <= free;
+    if (room) {
+      var b = new Uint8Array(s), a = E.getAddressOf(b, true);
+      if (a) return b.subarray(a = (4 - (a & 3)) & 3, a + n);
+      // Below the break-even size Espruino chains blocks: ask for a size that is flat.
+      if (s < 64) { s = 64; continue; }
+    }
+    if (gc) fail("ENOMEM", "alloc(" + n + "): " + (room ? "no flat block in " + free + " bytes free (fragmented): alloc DMA buffers early" : "only " + free + " bytes free (" + m.free + " blocks of " + m.blocksize + "): free memory or ask less"));
   }
 }

@@ -84,9 +84,9 @@ async function prepare(link: OpenedLink, o: RunOptions): Promise<BoardDef> {
   var board = findBoard(envBoard) || (o.target.virtual ? findBoard(o.target.virtual) : undefined);
   if (!board) throw new LinkError("The board reports BOARD=" + JSON.stringify(envBoard) + ", which espdma does not know. Supported: pico, wifi, original, f4discovery, puckjs, pixljs, mdbt42q, banglejs2.", "EBOARD");
   var code = (o.driver ?? o.code.driver(board.family)) + "\n" + (await o.code.agent());
-  await checkFits(c, code, board, !!link.vb);
+  var stored = await checkFits(c, code, board, !!link.vb);
   try {
-    await load(c, code, board, o, !!link.vb);
+    await load(c, code, board, o, !!link.vb, stored);
   } catch (e: any) {
     // Noise garbled the code: once more on a clean interpreter. Anything else (out of memory,
     // a bundle that throws) fails the same way again: report it.
@@ -101,19 +101,22 @@ async function prepare(link: OpenedLink, o: RunOptions): Promise<BoardDef> {
 
 /** Code sent to the REPL stays in the board's RAM (function bodies are kept as text): code
  * longer than the free variable store in bytes can never load, so it is refused before the
- * upload, with the figures (process.memory(): free blocks x blocksize). */
-async function checkFits(c: OpenedLink["client"], code: string, board: BoardDef, virtual: boolean): Promise<void> {
-  var m: any = await c.eval("(function(m){return[m.free,m.blocksize||0]})(process.memory())", 3000, "asking the board's free memory").catch(() => null);
+ * upload, with the figures (process.memory(): free blocks x blocksize). The same command
+ * asks what Storage's RUN_FILE holds (length and CRC-32; loadViaStorage). */
+async function checkFits(c: OpenedLink["client"], code: string, board: BoardDef, virtual: boolean): Promise<Stored> {
+  var m: any = await c.eval("(function(m,d){return[m.free,m.blocksize||0,d===undefined?-1:d.length,d===undefined?0:E.CRC32(d)]})(process.memory(),require(\"Storage\").read(" + JSON.stringify(RUN_FILE) + "))", 3000, "asking the board's free memory").catch(() => null);
   var free = Array.isArray(m) && typeof m[0] === "number" ? m[0] : board.espruino.vars;
   var bs = Array.isArray(m) && m[1] > 0 ? m[1] : board.espruino.blockSize;
   var bytes = free * bs;
-  if (code.length <= bytes) return;
+  if (code.length <= bytes) return Array.isArray(m) && m[2] >= 0 ? { length: m[2], crc: m[3] } : undefined;
   throw new LinkError("The driver and agent are " + code.length + " bytes of code, and the " + (virtual ? "virtual " : "") + board.title + " has " + free + " free variables of " + bs +
     " bytes (" + bytes + " bytes): code uploaded to the REPL stays in RAM, so it cannot load. Use the minified bundle (npm run build: dist/espdma.min.js)" + (virtual ? "" : ", or free memory on the board (reset())") + ".", "ETOOBIG");
 }
 
 /** The Storage file the code goes through on a board where it does not fit as text. */
 const RUN_FILE = "espdma.run";
+/** What RUN_FILE held before the upload (undefined: no such file, or not known). */
+type Stored = { length: number; crc: number } | undefined;
 
 /** Does the code fit as one uploaded line? Espruino holds the line (9 characters a block,
  * 2v29) next to what the code keeps (about as much again, test/conformance/golden/
@@ -124,12 +127,11 @@ function fitsAsText(code: string, board: BoardDef): boolean {
 
 /** Write the code to Storage in pieces and run it from there, as a flashed board runs the
  * driver: its functions' code then stays in flash. */
-async function loadViaStorage(c: OpenedLink["client"], code: string, o: RunOptions, virtual: boolean): Promise<void> {
+async function loadViaStorage(c: OpenedLink["client"], code: string, o: RunOptions, virtual: boolean, stored: Stored): Promise<void> {
   var piece = 1024, s = 'require("Storage")', f = JSON.stringify(RUN_FILE);
   // Storage survives reset(): when the file is already this code (an earlier run on this
   // board, or the suite's previous scenario), run it without writing it again.
-  var had: unknown = await c.eval("(function(d){return d===undefined?0:[d.length,E.CRC32(d)]})(" + s + ".read(" + f + "))", undefined, "looking for the driver and agent in Storage").catch(() => 0);
-  if (Array.isArray(had) && had[0] === code.length && had[1] === crc32(code)) {
+  if (stored && stored.length === code.length && stored.crc === crc32(code)) {
     o.onUpload?.(code.length, code.length);
     await c.eval("eval(" + s + ".read(" + f + ")),1", 10000, "running the driver and agent from Storage");
     return;
@@ -168,7 +170,7 @@ async function loadViaStorage(c: OpenedLink["client"], code: string, o: RunOptio
 }
 
 /** Send the code and check that both globals exist. */
-async function load(c: OpenedLink["client"], code: string, board: BoardDef, o: RunOptions, virtual: boolean): Promise<void> {
+async function load(c: OpenedLink["client"], code: string, board: BoardDef, o: RunOptions, virtual: boolean, stored?: Stored): Promise<void> {
   // What the board prints while the code loads says why a load failed (Espruino prints
   // "OUT OF MEMORY" or "Uncaught SyntaxError ..." and goes on with the next line).
   var said: string[] = [];
@@ -176,7 +178,7 @@ async function load(c: OpenedLink["client"], code: string, board: BoardDef, o: R
   c.on("text", onText);
   try {
     if (fitsAsText(code, board)) await c.upload(code, o.onUpload);
-    else await loadViaStorage(c, code, o, virtual);
+    else await loadViaStorage(c, code, o, virtual, stored);
     var check = 'typeof espdma+","+typeof espdmaAgent', open = false;
     try {
       // A board still parsing the code answers late: wait longer than for a plain command.

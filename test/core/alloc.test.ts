@@ -12,8 +12,8 @@ import { code } from "./setup";
 
 /** Faked Espruino globals: flat from `flatFrom` bytes (and inline below `inlineTo`), data
  * addresses at `skew` past a 4-byte boundary, `free` blocks of 13 bytes. */
-function withEspruino<T>(o: { flatFrom: number; inlineTo: number; skew: number; free: number }, fn: (asked: number[]) => T): T {
-  var g: any = globalThis, asked: number[] = [], next = 0x20002000;
+function withEspruino<T>(o: { flatFrom: number; inlineTo: number; skew: number; free: number; freeAfterGc?: number }, fn: (asked: number[], gcs: boolean[]) => T): T {
+  var g: any = globalThis, asked: number[] = [], gcs: boolean[] = [], next = 0x20002000;
   var saved = { peek32: g.peek32, poke32: g.poke32, E: g.E, getTime: g.getTime, memory: (process as any).memory };
   var addr = new WeakMap<object, number>();
   g.peek32 = () => 0;
@@ -30,12 +30,18 @@ function withEspruino<T>(o: { flatFrom: number; inlineTo: number; skew: number; 
       return a ? a + x.byteOffset : 0;
     },
   };
-  (process as any).memory = () => ({ free: o.free, usage: 5100 - o.free, total: 5100, blocksize: 13 });
+  // process.memory(gc): a collection (gc undefined or true, 2v29) frees what only cycles held.
+  (process as any).memory = (gc?: boolean) => {
+    var collect = gc === undefined || !!gc;
+    gcs.push(collect);
+    if (collect && o.freeAfterGc !== undefined) o.free = o.freeAfterGc;
+    return { free: o.free, usage: 5100 - o.free, total: 5100, blocksize: 13 };
+  };
   var RealU8 = g.Uint8Array;
   g.Uint8Array = function (n: number) { asked.push(n); return new RealU8(n); };
   g.Uint8Array.prototype = RealU8.prototype;
   try {
-    return fn(asked);
+    return fn(asked, gcs);
   } finally {
     g.Uint8Array = RealU8;
     g.peek32 = saved.peek32; g.poke32 = saved.poke32; g.E = saved.E; g.getTime = saved.getTime;
@@ -75,6 +81,24 @@ describe("Espruino platform alloc", () => {
       }
       assert.deepEqual(asked, [], "nothing allocated when there is no room");
       assert.equal(p.alloc!(1000).byteLength, 1000);
+    });
+  });
+
+  test("asks process.memory(false) first: a collection only when room looks short or no flat block came", () => {
+    withEspruino({ flatFrom: 18, inlineTo: 8, skew: 0, free: 4000 }, (asked, gcs) => {
+      createEspruinoPlatform().alloc!(100);
+      assert.deepEqual(gcs, [false], "room and a flat block: no collection");
+    });
+    // Cycles hold memory until a collection: short without one, enough after it.
+    withEspruino({ flatFrom: 18, inlineTo: 8, skew: 0, free: 50, freeAfterGc: 4000 }, (asked, gcs) => {
+      assert.equal(createEspruinoPlatform().alloc!(1000).byteLength, 1000);
+      assert.deepEqual(gcs, [false, true]);
+      assert.deepEqual(asked, [1003], "nothing allocated before the collection");
+    });
+    withEspruino({ flatFrom: 1e9, inlineTo: 0, skew: 0, free: 4000 }, (asked, gcs) => {
+      assert.throws(() => createEspruinoPlatform().alloc!(500), /no flat block/);
+      assert.deepEqual(gcs, [false, true], "tried again after a collection before saying fragmented");
+      assert.deepEqual(asked, [503, 503]);
     });
   });
 

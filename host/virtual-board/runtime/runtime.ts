@@ -465,10 +465,13 @@ export class Runtime {
     while (this.iifes.length) { var b = this.iifes.pop()!; if (b.live) this.mcu.heap.free(b); }
   }
 
-  /** process.memory() in variable blocks. */
+  /** process.memory() in variable blocks. Without gc (process.memory(false)) nothing is
+   * re-measured: flat buffers and data stand as the last collection left them, plus what was
+   * allocated since. (Measuring the data walks WeakRefs, and in the page a dereferenced
+   * WeakRef keeps its target until the task ends: a collection later in that task could not
+   * free it.) Espruino's reference counting knows at once; see README, memory model. */
   memory(gc = true) {
     var freed = gc ? this.collect() : 0;
-    if (!gc) this.reserveData();
     var bs = this.board.espruino.blockSize;
     var total = this.board.espruino.vars;
     var usage = Math.min(total, BASE_VARS + Math.ceil(this.mcu.heap.used() / bs));
