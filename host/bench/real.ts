@@ -40,7 +40,7 @@ export async function realCost(bin: string, bundle: string, native: boolean): Pr
   var stdin = "echo(0);\nvar nativePeek = peek32;\n" + (native ? "var NATIVE = 1;\n" : "") + readFileSync(STANDIN, "utf8") + "\n" + bundle + "\n" + readFileSync(join(HERE, "real-cost.js"), "utf8") + "\n";
   var lines: string[] = runOnEspruino(bin, { name: "cost", runs: [{ stdin }] }).lines;
   var l = lines.find((x) => x.indexOf("COST ") === 0);
-  if (!l) throw new Error("no COST line: " + lines.slice(-3).join(" | "));
+  if (!l) throw new Error("no COST line: " + lines.filter((x: string) => !/^\s/.test(x) && !/^USED VAR/.test(x)).slice(0, 8).join(" | "));
   return JSON.parse(l.slice(5));
 }
 
