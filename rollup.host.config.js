@@ -5,11 +5,13 @@ import typescript from "@rollup/plugin-typescript";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { dirname, isAbsolute } from "node:path";
 
-// Files the host loads by path at run time, not by import: copied as they are.
-const copies = ["host/virtual-board/transports/tcp-worker.mjs"];
+// Files the host loads by path at run time, not by import: the worker threads' plain-ESM
+// entries, copied as they are, and the board thread's module (worker-board.ts), compiled.
+const copies = ["host/virtual-board/transports/tcp-worker.mjs", "host/virtual-board/transports/board-worker.mjs", "host/virtual-board/transports/pty-worker.mjs",
+  "host/virtual-board/transports/interrupt-raise.mjs"];
 
 export default {
-  input: { "host/cli/main": "host/cli/main.ts" },
+  input: { "host/cli/main": "host/cli/main.ts", "host/virtual-board/transports/board-thread": "host/virtual-board/transports/board-thread.ts" },
   // Packages and Node built-ins stay imports (dependencies in package.json).
   external: (id) => !id.startsWith(".") && !isAbsolute(id) && !id.startsWith("\0"),
   plugins: [

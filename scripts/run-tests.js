@@ -1,6 +1,7 @@
 // `npm test`: builds the firmware bundle, checks it (scripts/check-bundle.ts), then runs every test/**/*.test.ts with Node's own
 // test runner and the tsx loader. Extra arguments are passed on (e.g. a file to run alone).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { builtHostIsFresh } from "../bin/host-fresh.js";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
@@ -16,8 +17,20 @@ function find(dir, out) {
   return out;
 }
 
-const build = spawnSync("npm", ["run", "-s", "build"], { stdio: "inherit" });
-if (build.status !== 0) process.exit(build.status ?? 1);
+/** Run a command, output passed through; resolves with its exit code. */
+function run(cmd, cmdArgs) {
+  return new Promise((done) => spawn(cmd, cmdArgs, { stdio: "inherit" }).on("close", (code) => done(code ?? 1)));
+}
+
+// The firmware bundles, and (side by side, on the other core) the compiled host the tests'
+// `espdma` commands run when it is fresh (bin/espdma.js: a third of tsx's start-up cost). The
+// host build type-checks the host too (rollup.host.config.js: noEmitOnError).
+const [built, hostBuilt] = await Promise.all([run("npm", ["run", "-s", "build"]), builtHostIsFresh() ? 0 : run("npm", ["run", "-s", "build:host"])]);
+if (built !== 0) process.exit(built);
+if (hostBuilt !== 0) {
+  console.error("npm test: the host does not compile (npm run build:host, above)");
+  process.exit(hostBuilt);
+}
 
 // The Espruino gate on what was just built (every dist/*.js): a bundle with a name used before
 // its declaration, or an early Modules.addCached, fails here with file:line:column.
@@ -50,22 +63,22 @@ const TOGETHER = ["test/core/", "test/drivers/", "test/virtual-board/models/", "
 // Alone: the browser tests (long; they start first), files with sockets or real time, and
 // platform.test.ts (heap-guard.ts installs its wrappers once per process, as once per board).
 const SEPARATE = new Set(["test/core/platform.test.ts", "test/web/page.test.ts", "test/web/transports-page.test.ts", "test/web/core.test.ts", "test/scenarios/faults.test.ts", "test/link/protocol.test.ts", "test/link/repl-client.test.ts"]);
-var run = files;
+var torun = files;
 if (files.length && !process.env.ESPDMA_TEST_ISOLATE) {
   var dir = mkdtempSync(join(tmpdir(), "espdma-tests-")), groups = new Map();
-  run = [];
+  torun = [];
   for (const f of files) {
     var posix = f.split("\\").join("/"), folder = TOGETHER.find((d) => posix.startsWith(d));
-    if (!folder || SEPARATE.has(posix)) { run.push(f); continue; }
+    if (!folder || SEPARATE.has(posix)) { torun.push(f); continue; }
     if (!groups.has(folder)) groups.set(folder, []);
     groups.get(folder).push(f);
   }
   for (const [folder, list] of groups) {
     var entry = join(dir, folder.replace(/\/$/, "").split("/").join("-") + ".test.mjs");
     writeFileSync(entry, "// " + folder + ": " + list.length + " files in one process (scripts/run-tests.js)\n" + list.map((f) => "await import(" + JSON.stringify(pathToFileURL(resolve(f)).href) + ");\n").join(""));
-    run.push(entry);
+    torun.push(entry);
   }
   process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 }
-const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=" + concurrency, ...args, ...run], { stdio: "inherit" });
+const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=" + concurrency, ...args, ...torun], { stdio: "inherit" });
 process.exit(r.status ?? 1);

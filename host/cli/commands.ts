@@ -329,8 +329,10 @@ export async function webCommand(o: { port?: number; host?: string }, io: Io = s
   ensureBuilt((s) => io.err(s));
   var script = join(ROOT, "scripts", "build-web.ts");
   if (existsSync(script) && webStale()) {
-    // The sources are here (and tsx runs them): serve what they build now.
+    // The sources are here: serve what they build now. The compiled host (build/, which
+    // bin/espdma.js runs when it is fresh) loads the TypeScript script through tsx.
     try {
+      if (!/\.ts$/.test(new URL(import.meta.url).pathname)) (await import("tsx/esm/api")).register();
       var m: any = await import(pathToFileURL(script).href);
       await m.buildWeb();
     } catch (e: any) {

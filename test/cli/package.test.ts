@@ -1,6 +1,7 @@
 // The package as npm publishes it: `npm pack` compiles the host to JavaScript (prepack), and
 // the packed espdma, installed into an empty folder with its production dependencies only (no
-// tsx, no TypeScript, no rollup), runs --version, --help and a scenario.
+// tsx, no TypeScript, no rollup), runs --version, --help, a scenario and exec on the virtual
+// board's worker thread.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -62,5 +63,10 @@ test("npm pack, then install into an empty folder with production dependencies o
   var t = sh(process.execPath, [bin, "test", "--scenario", "memcpy-ok"], app);
   assert.equal(t.code, 0, t.err);
   assert.match(t.out, /^OK: 1 passed, 0 failed on pico$/m);
+  // exec (and repl) run the virtual board on a worker thread, whose entry is loaded by path:
+  // it must be in the package too (it was not: "Cannot find module .../board-worker.mjs").
+  var x = sh(process.execPath, [bin, "exec", "--virtual", "pico", "print(6*7)"], app);
+  assert.equal(x.code, 0, x.err);
+  assert.equal(x.out.trim(), "42");
   assert.ok(readdirSync(nm).length > 1);
 });
