@@ -1,13 +1,15 @@
-// The package as npm publishes it: `npm pack` compiles the host to JavaScript (prepack), and
-// the packed espdma, installed into an empty folder with its production dependencies only (no
-// tsx, no TypeScript, no rollup), runs --version, --help, a scenario and exec on the virtual
-// board's worker thread.
+// The package as npm publishes it: `npm pack` of what prepack builds (the bundles and the host
+// compiled to JavaScript, which `npm test` has just built the same way: scripts/run-tests.js),
+// installed into an empty folder with its production dependencies only (no tsx, no
+// TypeScript, no rollup), runs --version, --help, a scenario and exec on the virtual board's
+// worker thread.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { builtHostIsFresh } from "../../bin/host-fresh.js";
 
 function sh(cmd: string, args: string[], cwd: string) {
   var env: NodeJS.ProcessEnv = { ...process.env };
@@ -29,11 +31,14 @@ var noTar = spawnSync("tar", ["--version"]).error ? "tar is not on PATH: install
 
 test("npm pack, then install into an empty folder with production dependencies only: espdma runs", { timeout: 600000, skip: noTar }, () => {
   var tmp = mkdtempSync(join(tmpdir(), "espdma-pack-"));
-  // Packed from a copy: prepack rebuilds dist/ and build/, which the other tests read here.
+  // prepack is the two builds npm test ran before the tests: pack what they made, from a copy
+  // (npm pack would run prepack again, some 15 s of CPU, to make the same files).
+  var pkg = JSON.parse(readFileSync("package.json", "utf8"));
+  assert.equal(pkg.scripts.prepack, "npm run build && npm run build:host");
+  assert.ok(builtHostIsFresh(), "build/ is older than the sources: npm run build:host (npm test does it)");
   var src = join(tmp, "src");
-  for (const p of ["bin", "boards", "firmware", "host", "scripts", "package.json", "package-lock.json", "README.md", "rollup.config.js", "rollup.host.config.js", "tsconfig.json", "tsconfig.firmware.json"]) cpSync(p, join(src, p), { recursive: true });
-  symlinkSync(join(process.cwd(), "node_modules"), join(src, "node_modules"));
-  var pack = sh("npm", ["pack", "--json", "--pack-destination", tmp], src);
+  for (const p of ["bin", "build", "dist", "package.json", "package-lock.json", "README.md"]) cpSync(p, join(src, p), { recursive: true });
+  var pack = sh("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", tmp], src);
   assert.equal(pack.code, 0, pack.err.slice(-3000));
   var info = JSON.parse(pack.out.slice(pack.out.indexOf("[")))[0];
   var packed: string[] = info.files.map((f: any) => f.path);

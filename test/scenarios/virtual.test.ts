@@ -1,11 +1,11 @@
-// Every scenario on the virtual Pico (stream DMA) and the virtual Original (channel DMA), with
-// the real driver bundle: the proof `npm start` gives, as a test.
+// Every scenario on the four virtual STM32 boards (stream DMA: Pico, WiFi, F4DISCOVERY;
+// channel DMA: Original), with the real driver bundle: the proof `npm start` gives, as a test.
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { runScenarios } from "../../host/scenarios/node-runner";
 import { scenarios } from "../../host/scenarios/catalog";
 
-for (const board of ["pico", "original"]) {
+for (const board of ["pico", "wifi", "f4discovery", "original"]) {
   describe("scenarios on virtual " + board, () => {
     test("all pass", async () => {
       var rep = await runScenarios({ target: { virtual: board }, seed: 1 });

@@ -1,6 +1,6 @@
 // The page in a real browser: headless Chromium (Debian's, driven by playwright-core; no
-// browser is downloaded) loads ?board=X&transport=virtual&run=all for the four STM32 boards
-// and the Puck.js,
+// browser is downloaded) loads ?board=X&transport=virtual&run=all for one board per DMA model
+// and way of loading (BOARDS),
 // and the results it exposes (window.espdmaResults, the `espdma test --json` object) must be
 // those of the Node runner on the same board and seed: the same scenarios, the same checks
 // (id, name, verdict), every one passed. A screenshot of each finished page goes to
@@ -17,8 +17,10 @@ import { jsonReport } from "../../host/scenarios/report-json";
 import { ROOT } from "../../host/scenarios/bundle";
 import { chromiumPath, NO_CHROMIUM, comparableResults as shape } from "../helpers/chromium";
 
-/** The four STM32 boards, and one nRF52 board (the in-page board models those too). */
-const BOARDS = ["pico", "wifi", "original", "f4discovery", "puckjs"];
+/** F4 streams with the code loaded through Storage (pico) and as text (f4discovery), F1
+ * channels (original), nRF52 EasyDMA (puckjs). The WiFi (F411, text) adds neither a model nor
+ * a way of loading; the Node runner covers it (test/scenarios/virtual.test.ts). */
+const BOARDS = ["pico", "f4discovery", "original", "puckjs"];
 
 
 const exe = chromiumPath();
