@@ -59,10 +59,10 @@ const files = args.some((a) => a.endsWith(".ts")) ? [] : find("test", []).sort((
 // wait, and every global they replace is put back): they run in one process per folder, each
 // file imported in turn, so their tests run in file order as they would alone. A failure's
 // location still names its own file. ESPDMA_TEST_ISOLATE=1 runs every file alone.
-const TOGETHER = ["test/core/", "test/drivers/", "test/virtual-board/models/", "test/virtual-board/runtime/", "test/nrf52/", "test/scenarios/", "test/link/", "test/web/"];
+const TOGETHER = ["test/core/", "test/drivers/", "test/virtual-board/models/", "test/virtual-board/runtime/", "test/virtual-board/repl/", "test/nrf52/", "test/scenarios/", "test/link/", "test/web/"];
 // Alone: the browser tests (long; they start first), files with sockets or real time, and
 // platform.test.ts (heap-guard.ts installs its wrappers once per process, as once per board).
-const SEPARATE = new Set(["test/core/platform.test.ts", "test/web/page.test.ts", "test/web/transports-page.test.ts", "test/web/core.test.ts", "test/scenarios/faults.test.ts", "test/link/protocol.test.ts", "test/link/repl-client.test.ts"]);
+const SEPARATE = new Set(["test/core/platform.test.ts", "test/web/page.test.ts", "test/web/transports-page.test.ts", "test/web/core.test.ts", "test/scenarios/faults.test.ts", "test/link/protocol.test.ts", "test/link/repl-client.test.ts", "test/virtual-board/repl/transports.test.ts"]);
 var torun = files;
 if (files.length && !process.env.ESPDMA_TEST_ISOLATE) {
   var dir = mkdtempSync(join(tmpdir(), "espdma-tests-")), groups = new Map();
