@@ -38,6 +38,8 @@ export class ReplClient extends Emitter {
   private text = "";
   private xoff = false;
   private xonWaiters: (() => void)[] = [];
+  /** The same waits' failures: a link lost while the board holds XOFF ends them at once. */
+  private xonFails: ((e: LinkError) => void)[] = [];
   private waiters: Waiter[] = [];
   private nextId = 1;
   private offData: () => void;
@@ -89,6 +91,7 @@ export class ReplClient extends Emitter {
     this.closedErr = said ? new LinkError(said[0].replace(/^espdma sim: busy: /, "The virtual board at ") , "EBUSY") :
       err instanceof LinkError ? err : new LinkError("The link to " + this.transport.description + " closed" + (err ? " (" + err.message + ")" : "") + ": was the board unplugged?", "ECLOSED");
     this.failAll(this.closedErr);
+    for (const f of this.xonFails.slice()) f(this.closedErr);
     // Waits that are not the client's own (a scenario collecting events) end on this.
     this.emit("lost", this.closedErr);
   }
@@ -165,12 +168,17 @@ export class ReplClient extends Emitter {
   private waitXon(): Promise<void> {
     var ms = this.opts.xoffTimeoutMs;
     return new Promise((resolve, reject) => {
-      var t = setTimeout(() => {
+      if (this.closedErr) return reject(this.closedErr);
+      var fail = (e: LinkError) => {
+        clearTimeout(t);
         this.xonWaiters = this.xonWaiters.filter((f) => f !== done);
-        reject(new LinkError("The board on " + this.transport.description + " sent XOFF and no XON within " + ms + " ms: it is stuck or busy. Press its reset button (or power-cycle it) and retry.", "EXOFF"));
-      }, ms);
-      var done = () => { clearTimeout(t); resolve(); };
+        this.xonFails = this.xonFails.filter((f) => f !== fail);
+        reject(e);
+      };
+      var t = setTimeout(() => fail(new LinkError("The board on " + this.transport.description + " sent XOFF and no XON within " + ms + " ms: it is stuck or busy. Press its reset button (or power-cycle it) and retry.", "EXOFF")), ms);
+      var done = () => { clearTimeout(t); this.xonFails = this.xonFails.filter((f) => f !== fail); resolve(); };
       this.xonWaiters.push(done);
+      this.xonFails.push(fail);
     });
   }
 

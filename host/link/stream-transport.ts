@@ -1,6 +1,7 @@
 // The Node bindings of the Transport interface (transport.ts): any Duplex stream (the
 // in-process virtual board, a socket), TCP, and serial ports through node-serialport.
 import net from "node:net";
+import { existsSync } from "node:fs";
 import type { Duplex } from "node:stream";
 import { LinkError, Listeners, Transport } from "./transport";
 
@@ -9,14 +10,39 @@ export class StreamTransport implements Transport {
   private data = new Listeners<(b: Uint8Array) => void>();
   private closed = new Listeners<(err?: Error) => void>();
   private stream: Duplex | null = null;
-  constructor(readonly description: string, private make: () => Duplex | Promise<Duplex>) {}
+  private lost = false;
+  private watch: ReturnType<typeof setInterval> | undefined;
+  /** stillThere: does the device still exist (a serial port's device file)? Asked four times a
+   * second while the port is open, because node-serialport can miss the hang-up of a port that
+   * went away while a write is blocked in its poller or the sender waits for XON (seen on a
+   * pseudo-terminal about one unplug in 20): a write would fail only at writeTimeoutMs, a
+   * wait for XON at its own limit. */
+  constructor(readonly description: string, private make: () => Duplex | Promise<Duplex>, private stillThere?: () => boolean) {}
 
   async open(): Promise<void> {
     var s = await this.make();
     this.stream = s;
+    this.lost = false;
+    var there = this.stillThere;
+    if (there) {
+      this.watch = setInterval(() => {
+        if (there!()) return;
+        var e = new Error("the device file is gone");
+        this.gone(e);
+        this.lose(e);
+      }, 250);
+      if (typeof this.watch.unref === "function") this.watch.unref();
+    }
     s.on("data", (b: Buffer) => this.data.emit(Buffer.from(b)));
-    s.on("close", (e?: any) => { this.gone(e && e.disconnected ? e : undefined); this.closed.emit(); });
-    s.on("error", (e: Error) => { this.gone(e); this.closed.emit(e); });
+    s.on("close", (e?: any) => { this.gone(e && e.disconnected ? e : undefined); this.lose(); });
+    s.on("error", (e: Error) => { this.gone(e); this.lose(e); });
+  }
+  /** The link is lost: said once, however many ways it shows (close, error, device gone). */
+  private lose(err?: Error): void {
+    clearInterval(this.watch);
+    if (this.lost) return;
+    this.lost = true;
+    this.closed.emit(err);
   }
   /** Writes waiting to be handed over when the port went away (unplugged): a write stuck in
    * the binding may never call back, so they fail now. */
@@ -51,6 +77,7 @@ export class StreamTransport implements Transport {
   /** Resolves once the port is really closed (serialport releases its lock only then, so an
    * immediate reopen, e.g. flash then test, would find the port busy); bounded. */
   async close(): Promise<void> {
+    clearInterval(this.watch);
     var s: any = this.stream;
     this.stream = null;
     if (!s || s.destroyed) return;
@@ -97,7 +124,10 @@ export function serialTransport(path: string, baudRate = 115200, binding?: any):
     }
     await new Promise<void>((resolve, reject) => port.open((err: any) => (err ? reject(serialOpenError(path, err)) : resolve())));
     return port as Duplex;
-  });
+    // On Linux and macOS a port is a device file, removed when the device goes (a USB board
+    // unplugged, a pseudo-terminal closed); Windows' COM ports are not files, MockBinding's
+    // paths neither.
+  }, binding || process.platform === "win32" ? undefined : () => existsSync(path));
 }
 
 function serialOpenError(path: string, err: any): LinkError {

@@ -92,6 +92,50 @@ describe("REPL client flow control, scripted transport", () => {
     send([0x13]);
     await assert.rejects(c.writeChunked("b".repeat(5)), (e: any) => e.code === "EXOFF" && /XOFF/.test(e.message));
   });
+
+  test("a link lost while the board holds XOFF ends the wait at once, with the loss", async () => {
+    var { ReplClient } = await import("../../host/link/repl-client");
+    var listeners: ((b: Buffer) => void)[] = [], closers: ((e?: Error) => void)[] = [];
+    var fake = {
+      description: "fake", open: async () => {}, write: async () => {},
+      onData: (fn: (b: Buffer) => void) => { listeners.push(fn); return () => {}; },
+      onClose: (fn: (e?: Error) => void) => { closers.push(fn); return () => {}; },
+      close: async () => {},
+    };
+    var c = new ReplClient(fake, { chunkSize: 10, xoffTimeoutMs: 60000 });
+    for (const f of listeners) f(Buffer.from([0x13]));
+    var t0 = Date.now(), p = c.writeChunked("a".repeat(30));
+    await new Promise((r) => setTimeout(r, 10));
+    for (const f of closers) f(new Error("the device file is gone"));
+    await assert.rejects(p, (e: any) => e.code === "ECLOSED" && /device file is gone/.test(e.message));
+    assert.ok(Date.now() - t0 < 5000, "waited for the XOFF limit");
+    // And a wait that starts after the loss fails at once too.
+    await assert.rejects(c.writeChunked("b"), (e: any) => e.code === "ECLOSED");
+  });
+});
+
+describe("StreamTransport: a serial port whose device goes away", () => {
+  test("the device file gone: the link is lost and a waiting write fails at once, saying so", async () => {
+    var { StreamTransport } = await import("../../host/link/stream-transport");
+    var { PassThrough } = await import("node:stream");
+    var there = true, stuck = new PassThrough({ highWaterMark: 1 });
+    // A write that never completes, as one blocked in node-serialport's poller.
+    stuck._write = () => {};
+    var t = new StreamTransport("/dev/ttyFAKE", () => stuck, () => there);
+    await t.open();
+    var lost: (Error | undefined)[] = [];
+    t.onClose((e) => lost.push(e));
+    var w = t.write("abc");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(lost, [], "lost while the device is there");
+    there = false;
+    var t0 = Date.now();
+    await assert.rejects(w, (e: any) => e.code === "ECLOSED" && /\/dev\/ttyFAKE: the port is gone .*unplugged/.test(e.message));
+    assert.ok(Date.now() - t0 < 1000);
+    assert.equal(lost.length, 1);
+    assert.match(String(lost[0] && lost[0].message), /device file is gone/);
+    await t.close();
+  });
 });
 
 describe("REPL client, other transports", () => {
