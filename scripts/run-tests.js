@@ -46,10 +46,11 @@ if (check.status !== 0) {
 const concurrency = Number(process.env.ESPDMA_TEST_CONCURRENCY) || availableParallelism() + 1;
 const args = process.argv.slice(2);
 // The longest files first, so the run does not end waiting on one of them alone: measured
-// 2026-12-02 (wall seconds, 2 cores: the browser tests 85 and 50, package 24, output 23,
-// stale 17, repl 16, race/diagnose/cli 14); the rest keep their order.
-const FIRST = ["test/web/page.test.ts", "test/web/transports-page.test.ts", "test/cli/package.test.ts", "test/cli/output.test.ts",
-  "test/cli/stale.test.ts", "test/cli/serial.test.ts", "test/cli/repl.test.ts", "test/cli/diagnose.test.ts", "test/race/race.test.ts", "test/cli/cli.test.ts"];
+// 2026-12-02, each file alone (wall seconds, 2 cores: the browser tests 17 and 14, serial 11
+// (mostly waiting), repl 9, stale 7, race 6.5, output 5.6, pty CLI 4.6, diagnose 4.1, cli 3.4);
+// the rest keep their order.
+const FIRST = ["test/web/page.test.ts", "test/web/transports-page.test.ts", "test/cli/serial.test.ts", "test/cli/repl.test.ts",
+  "test/cli/stale.test.ts", "test/race/race.test.ts", "test/cli/output.test.ts", "test/pty/cli.test.ts", "test/cli/diagnose.test.ts", "test/cli/cli.test.ts"];
 const rank = (f) => { var i = FIRST.indexOf(f.split("\\").join("/")); return i < 0 ? FIRST.length : i; };
 const files = args.some((a) => a.endsWith(".ts")) ? [] : find("test", []).sort((a, b) => rank(a) - rank(b));
 
