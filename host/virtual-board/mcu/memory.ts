@@ -1,7 +1,7 @@
-// SRAM with ownership. Every RAM region has a backing array for its free space; each flat
+// SRAM with ownership. Every RAM region has backing bytes for its free space; each flat
 // buffer the interpreter allocates is a HeapBlock that owns its bytes (a Uint8Array of its
 // own) and sits at an address. The bus resolves an address to the live block containing it,
-// else to the backing array. So E.defrag can move a block by changing its addr, a typed array
+// else to the backing bytes. So E.defrag can move a block by changing its addr, a typed array
 // in the runtime can share the block's ArrayBuffer, and a DMA write that lands outside every
 // live block (freed, moved away from, never allocated) is seen and reported as a Violation.
 import type { BoardDef, RamRegion } from "../../../boards/types";
@@ -41,13 +41,31 @@ interface Ghost {
   blockId: number;
 }
 
+/** The bytes of a region outside its blocks, in pages made when first written: never-written
+ * RAM reads 0, and a board that is made and dropped thousands of times (the race tests) does
+ * not zero 96-192 KB each time. */
+export class PagedBytes {
+  private pages: (Uint8Array | undefined)[] = [];
+  get(o: number): number {
+    var p = this.pages[o >> 10];
+    return p ? p[o & 1023] : 0;
+  }
+  set(o: number, v: number): void {
+    var p = this.pages[o >> 10] || (this.pages[o >> 10] = new Uint8Array(1024));
+    p[o & 1023] = v;
+  }
+  /** Copy `data` in from offset o. */
+  setAll(data: Uint8Array, o: number): void {
+    for (var i = 0; i < data.length; i++) this.set(o + i, data[i]);
+  }
+}
+
 export class Region {
-  readonly backing: Uint8Array;
+  readonly backing = new PagedBytes();
   /** Live blocks, sorted by addr. */
   readonly blocks: Block[] = [];
   readonly ghosts: Ghost[] = [];
   constructor(readonly def: RamRegion, readonly arenaStart: number, readonly arenaEnd: number) {
-    this.backing = new Uint8Array(def.size);
   }
   contains(addr: number): boolean {
     return addr >= this.def.base && addr < this.def.base + this.def.size;
@@ -65,12 +83,12 @@ export class Region {
   }
   readByte(addr: number): number {
     var blk = this.blockAt(addr);
-    return blk ? blk.data[addr - blk.addr] : this.backing[addr - this.def.base];
+    return blk ? blk.data[addr - blk.addr] : this.backing.get(addr - this.def.base);
   }
   writeByte(addr: number, v: number): Block | undefined {
     var blk = this.blockAt(addr);
     if (blk) blk.data[addr - blk.addr] = v;
-    else this.backing[addr - this.def.base] = v;
+    else this.backing.set(addr - this.def.base, v);
     return blk;
   }
   ghostAt(addr: number): Ghost | undefined {
@@ -138,9 +156,9 @@ export class Memory {
       if (!blk) {
         if (r.blockAt(addr + size - 1)) return readLE(r, addr, size);
         var o = addr - r.def.base, b = r.backing;
-        if (size === 1) return b[o];
-        if (size === 2) return b[o] | (b[o + 1] << 8);
-        return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+        if (size === 1) return b.get(o);
+        if (size === 2) return b.get(o) | (b.get(o + 1) << 8);
+        return (b.get(o) | (b.get(o + 1) << 8) | (b.get(o + 2) << 16) | (b.get(o + 3) << 24)) >>> 0;
       }
       this.lastBlock = blk;
     }
@@ -271,7 +289,7 @@ export class HeapImpl implements Heap {
     if (i >= 0) r.blocks.splice(i, 1);
     blk.live = false;
     // The bytes stay in RAM after free, as on the chip.
-    r.backing.set(blk.data, blk.addr - r.def.base);
+    r.backing.setAll(blk.data, blk.addr - r.def.base);
     r.addGhost({ start: blk.addr, end: blk.addr + blk.size, kind: "write_to_freed", blockId: blk.id });
   }
 
@@ -286,7 +304,7 @@ export class HeapImpl implements Heap {
         while ((at + b.header) % 4 !== 0) at += u; // data stays word-aligned (see alloc)
         var to = at + b.header;
         if (to !== b.addr) {
-          r.backing.set(b.data, b.addr - r.def.base);
+          r.backing.setAll(b.data, b.addr - r.def.base);
           r.addGhost({ start: b.addr, end: b.addr + b.size, kind: "write_to_moved", blockId: b.id });
           b.addr = to;
           b.moves++;

@@ -18,6 +18,19 @@ describe("heap blocks", () => {
     assert.equal(m.heap.blockAt(b.addr + 10), undefined);
   });
 
+  test("RAM outside every block: reads 0 until written, keeps words across a 1 KB page edge, and keeps a freed block's bytes", () => {
+    var m = mcuFor(pico);
+    var edge = 0x20013ffe; // 2 bytes before a 1 KB boundary, above the variable store
+    assert.equal(m.read32(edge), 0);
+    m.write32(edge, 0x11223344);
+    assert.equal(m.read32(edge), 0x11223344);
+    assert.equal(m.read32(edge + 2) & 0xffff, 0x1122);
+    var b = m.heap.alloc(8)!;
+    b.data.set([9, 8, 7, 6, 5, 4, 3, 2]);
+    m.heap.free(b);
+    assert.equal(m.read32(b.addr + 4), 0x02030405);
+  });
+
   test("blocks do not overlap; freed space is reused; used/total account Espruino vars", () => {
     var m = mcuFor(pico);
     assert.equal(m.heap.total(), pico.espruino.vars * pico.espruino.blockSize);
