@@ -65,8 +65,7 @@ export class Region {
   /** Live blocks, sorted by addr. */
   readonly blocks: Block[] = [];
   readonly ghosts: Ghost[] = [];
-  constructor(readonly def: RamRegion, readonly arenaStart: number, readonly arenaEnd: number) {
-  }
+  constructor(readonly def: RamRegion, readonly arenaStart: number, readonly arenaEnd: number) {}
   contains(addr: number): boolean {
     return addr >= this.def.base && addr < this.def.base + this.def.size;
   }
@@ -152,14 +151,8 @@ export class Memory {
     var blk = this.lastBlock;
     if (!(blk && blk.live && blk.region === r && addr >= blk.addr && addr + size <= blk.addr + blk.size)) {
       blk = r.blockAt(addr);
-      if (blk && addr + size > blk.addr + blk.size) return readLE(r, addr, size);
-      if (!blk) {
-        if (r.blockAt(addr + size - 1)) return readLE(r, addr, size);
-        var o = addr - r.def.base, b = r.backing;
-        if (size === 1) return b.get(o);
-        if (size === 2) return b.get(o) | (b.get(o + 1) << 8);
-        return (b.get(o) | (b.get(o + 1) << 8) | (b.get(o + 2) << 16) | (b.get(o + 3) << 24)) >>> 0;
-      }
+      // Free RAM (rare), or a block edge inside the access: byte by byte.
+      if (!blk || addr + size > blk.addr + blk.size) return readLE(r, addr, size);
       this.lastBlock = blk;
     }
     var d = blk.data, i = addr - blk.addr;

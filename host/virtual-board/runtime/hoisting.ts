@@ -57,7 +57,7 @@ export function hoistingEdits(ast: any): Edit[] {
   })(ast);
 
   // References by name: each declaration looks only at the uses of its own name (filtering
-  // every reference for every declaration was a fifth of a CLI run's start-up).
+  // every reference for every declaration was quadratic in the program's size).
   var refsByName = new Map<string, Ref[]>();
   for (var r = 0; r < refs.length; r++) {
     var list = refsByName.get(refs[r].node.name);
